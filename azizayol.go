@@ -1,0 +1,145 @@
+// Package azizayol holds the domain of the Aziz-ayol bot platform: the types every
+// part shares (users, sessions, what a woman sends and what she receives) and the
+// small interfaces the storage packages implement. It imports nothing of the project,
+// so dialogs and the console never depend on PostgreSQL, Redis or a channel.
+package azizayol
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Lang is a user-facing language: a BCP 47 tag understood by the message files.
+type Lang string
+
+const (
+	UzLatn Lang = "uz-Latn" // Uzbek, Latin script (the official alphabet; the default)
+	UzCyrl Lang = "uz-Cyrl" // Uzbek, Cyrillic script
+	Ru     Lang = "ru"      // Russian
+)
+
+// Langs lists the languages in the order they are offered.
+var Langs = []Lang{UzLatn, UzCyrl, Ru}
+
+// ParseLang maps what a client reports (Telegram's language_code "uz", "ru-RU", a
+// deep-link payload "cyrl") to one of our languages.
+func ParseLang(s string) (Lang, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "uz", "uz-latn", "uz-uz", "uz_latn", "latn", "lotin", "oz":
+		return UzLatn, true
+	case "uz-cyrl", "uz_cyrl", "cyrl", "kirill", "уз", "ўз":
+		return UzCyrl, true
+	case "ru", "ru-ru", "ru_ru", "rus", "ру":
+		return Ru, true
+	}
+	return "", false
+}
+
+// Channel is the way a woman reaches the platform.
+type Channel string
+
+const (
+	Telegram Channel = "telegram"
+	SMS      Channel = "sms"
+	Shell    Channel = "shell" // the terminal chat (azizayol shell)
+)
+
+// User is one woman on one channel. The platform keeps as little about her as it can:
+// no name, only the address it needs to answer.
+type User struct {
+	ID      int64
+	Channel Channel
+	Address string // Telegram chat id, phone number, terminal name
+	Lang    Lang   // empty until she has chosen or the channel has hinted one
+	Blocked bool   // she blocked the bot: nothing is sent until she writes again
+	New     bool   // first seen in this message
+}
+
+// Session is one user's place in the conversation, kept in Redis with an idle TTL and
+// restored on every message.
+type Session struct {
+	Dialog string            `json:"dialog"`
+	State  string            `json:"state"`
+	Data   map[string]string `json:"data,omitempty"`
+	Step   int               `json:"step"` // grows at every move; stale buttons carry an older one
+	Lang   Lang              `json:"lang"`
+	Return *Place            `json:"return,omitempty"` // where an interruption (emergency) found her
+}
+
+// Place is a position inside a dialog, saved so she can go back to it.
+type Place struct {
+	Dialog string            `json:"dialog"`
+	State  string            `json:"state"`
+	Data   map[string]string `json:"data,omitempty"`
+}
+
+// SessionStore keeps sessions. Save records the inbox entry the new session follows
+// from, and Load returns the session as it was before that entry if asked about it
+// again, so a message processed twice (a crash between saving and committing) moves
+// her only once.
+type SessionStore interface {
+	Load(ctx context.Context, userID, inboxID int64) (*Session, error)
+	Save(ctx context.Context, userID, inboxID int64, before, after *Session) error
+	Delete(ctx context.Context, userID int64) error
+}
+
+// Store is what dialogs may change while handling one message. It runs inside the
+// transaction that records the message as processed and queues the replies, so all of
+// it happens once or not at all.
+type Store interface {
+	SetLanguage(ctx context.Context, userID int64, lang Lang) error
+}
+
+// Clock tells the time; tests pass a fake one.
+type Clock func() time.Time
+
+// InboxEntry is one update as a channel delivered it, stored before it was confirmed.
+type InboxEntry struct {
+	ID         int64
+	Channel    Channel
+	ExternalID string // unique per channel: Telegram's update_id, the SMS provider's message id
+	UserKey    string // entries with the same key are processed one at a time, in order
+	Payload    []byte // exactly as received
+	Attempts   int    // earlier attempts that failed
+}
+
+// Tx is the unit of work of processing one inbox entry: everything it changes commits
+// together with the entry being marked processed.
+type Tx interface {
+	Store
+	// User finds or creates the user at this address and marks her seen.
+	User(ctx context.Context, channel Channel, address string) (User, error)
+	SetBlocked(ctx context.Context, userID int64, blocked bool) error
+	// Enqueue writes messages to the outbox, to be sent after commit.
+	Enqueue(ctx context.Context, u User, msgs ...Outbound) error
+}
+
+// OutboxMessage is one queued message, as the outbox workers see it.
+type OutboxMessage struct {
+	ID       int64
+	UserID   int64
+	Channel  Channel
+	Address  string
+	Message  Outbound
+	Attempts int // earlier attempts that failed
+	Queued   time.Time
+}
+
+// DeliveryStatus is what became of one attempt to send an outbox message.
+type DeliveryStatus string
+
+const (
+	Sent        DeliveryStatus = "sent"
+	RetryLater  DeliveryStatus = "pending" // try again at Delivery.RetryAt
+	Failed      DeliveryStatus = "failed"  // given up: Delivery.Error says why
+	UserBlocked DeliveryStatus = "blocked" // she blocked us: this and her other queued messages stop
+)
+
+// Delivery is the outcome of one attempt.
+type Delivery struct {
+	Status     DeliveryStatus
+	ExternalID string    // the channel's id of the sent message
+	RetryAt    time.Time // with RetryLater
+	Error      string    // with RetryLater and Failed: what went wrong, for the log and the console
+}

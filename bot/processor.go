@@ -1,0 +1,183 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/locales"
+)
+
+// GiveUpAfter is how many times an entry is tried before she is told something went
+// wrong and the entry is left, with its error, for people to look at.
+const GiveUpAfter = 5
+
+// Inbox is the stored updates, as the processor takes them.
+type Inbox interface {
+	ProcessNext(ctx context.Context, fn func(context.Context, azizayol.Tx, azizayol.InboxEntry) error) (bool, error)
+}
+
+// Engine runs the dialogs (dialogs.Engine).
+type Engine interface {
+	Handle(ctx context.Context, store azizayol.Store, u azizayol.User, sess *azizayol.Session, in azizayol.Inbound) (*azizayol.Session, []azizayol.Outbound, error)
+}
+
+// Processor turns stored updates into dialog steps and queued replies.
+type Processor struct {
+	inbox    Inbox
+	sessions azizayol.SessionStore
+	engine   Engine
+	channels map[azizayol.Channel]Channel
+	wake     *Signal // raised when an update is stored
+	sent     *Signal // raised when replies are queued
+	poll     time.Duration
+
+	steps    *prometheus.CounterVec
+	duration prometheus.Histogram
+}
+
+// NewProcessor returns a processor; wake is raised by the intake when it stores an
+// update, queued is raised when replies wait in the outbox.
+func NewProcessor(inbox Inbox, sessions azizayol.SessionStore, engine Engine, channels []Channel, wake, queued *Signal, reg prometheus.Registerer) *Processor {
+	p := &Processor{
+		inbox: inbox, sessions: sessions, engine: engine, wake: wake, sent: queued,
+		channels: map[azizayol.Channel]Channel{},
+		poll:     time.Second,
+		steps: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "azizayol_inbox_processed_total", Help: "Inbox entries processed, by result.",
+		}, []string{"result"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "azizayol_dialog_step_seconds", Help: "Time to process one inbox entry.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
+		}),
+	}
+	for _, c := range channels {
+		p.channels[c.Name()] = c
+	}
+	reg.MustRegister(p.steps, p.duration)
+	return p
+}
+
+// Run processes entries with n workers until ctx ends.
+func (p *Processor) Run(ctx context.Context, workers int) {
+	done := make(chan struct{})
+	for range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			p.work(ctx)
+		}()
+	}
+	for range workers {
+		<-done
+	}
+}
+
+func (p *Processor) work(ctx context.Context) {
+	for ctx.Err() == nil {
+		wait := p.wake.Wait()
+		start := time.Now()
+		found, err := p.inbox.ProcessNext(ctx, p.process)
+		if err != nil {
+			if ctx.Err() == nil {
+				slog.Error("processing an inbox entry failed", "err", err)
+				p.steps.WithLabelValues("error").Inc()
+			}
+			continue
+		}
+		if found {
+			p.duration.Observe(time.Since(start).Seconds())
+			p.steps.WithLabelValues("ok").Inc()
+			p.sent.Raise()
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-wait:
+		case <-time.After(p.poll):
+		}
+	}
+}
+
+// process handles one entry inside its transaction.
+func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.InboxEntry) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	ch := p.channels[e.Channel]
+	if ch == nil {
+		return fmt.Errorf("no %s channel in this instance", e.Channel)
+	}
+	address, in, err := ch.Parse(e.Payload)
+	if err != nil {
+		// Kept in the inbox as it came; nothing can be answered to an update we
+		// cannot read.
+		slog.Error("unreadable inbox entry", "entry", e.ID, "channel", e.Channel, "err", err)
+		return nil
+	}
+	if in.Kind == azizayol.KindIgnored {
+		return nil
+	}
+	u, err := tx.User(ctx, e.Channel, address)
+	if err != nil {
+		return err
+	}
+	switch {
+	case in.Kind == azizayol.KindBlocked:
+		return tx.SetBlocked(ctx, u.ID, true)
+	case in.Kind == azizayol.KindUnblocked:
+		return tx.SetBlocked(ctx, u.ID, false)
+	case u.Blocked:
+		// She writes to us, so she can read us again.
+		if err := tx.SetBlocked(ctx, u.ID, false); err != nil {
+			return err
+		}
+		u.Blocked = false
+	}
+
+	var msgs []azizayol.Outbound
+	if in.Ack != "" {
+		msgs = append(msgs, azizayol.Outbound{Ack: in.Ack})
+	}
+	if e.Attempts >= GiveUpAfter {
+		slog.Error("giving up on an inbox entry", "entry", e.ID, "user", u.ID, "attempts", e.Attempts)
+		msgs = append(msgs, apology(u))
+		return tx.Enqueue(ctx, u, msgs...)
+	}
+
+	before, err := p.sessions.Load(ctx, u.ID, e.ID)
+	if err != nil {
+		return err
+	}
+	after, replies, err := p.engine.Handle(ctx, tx, u, before, in)
+	if err != nil {
+		return err
+	}
+	for _, r := range replies {
+		msgs = append(msgs, Split(r, MaxMessage)...)
+	}
+	if err := tx.Enqueue(ctx, u, msgs...); err != nil {
+		return err
+	}
+	// Saved last, just before the commit; if the commit fails the entry runs again
+	// from the session as it was before (see azizayol.SessionStore).
+	return p.sessions.Save(ctx, u.ID, e.ID, before, after)
+}
+
+func apology(u azizayol.User) azizayol.Outbound {
+	lang := u.Lang
+	if lang == "" {
+		lang = azizayol.UzLatn
+	}
+	text, err := locales.Text(lang, "input.error", nil)
+	if err != nil {
+		slog.Error("apology text missing", "err", err)
+	}
+	return azizayol.Outbound{Text: text}
+}

@@ -1,0 +1,173 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/azizayol/azizayol"
+)
+
+// Outbox is the queued messages, as the sender takes them.
+type Outbox interface {
+	SendNext(ctx context.Context, channels []azizayol.Channel, send func(context.Context, azizayol.OutboxMessage) azizayol.Delivery) (bool, error)
+}
+
+// Limiter is a rate limit shared by every instance (redis.Limiter).
+type Limiter interface {
+	Allow(ctx context.Context, key string, perSecond float64, burst int) (wait time.Duration, err error)
+}
+
+// Rate is a limit: PerSecond on average, bursts of up to Burst. Zero is no limit.
+type Rate struct {
+	PerSecond float64
+	Burst     int
+}
+
+// Limits are one channel's sending limits.
+type Limits struct {
+	Total   Rate // the whole bot, across instances (Telegram: about 30 messages/s)
+	PerUser Rate // one chat (Telegram: about 1 message/s, short bursts allowed)
+}
+
+// GiveUpAfter24h: a message that could not be sent for a day is marked failed; by
+// then it would only confuse her.
+const giveUpAge = 24 * time.Hour
+
+// Sender delivers the outbox.
+type Sender struct {
+	outbox   Outbox
+	channels map[azizayol.Channel]Channel
+	names    []azizayol.Channel
+	limits   map[azizayol.Channel]Limits
+	limiter  Limiter
+	wake     *Signal
+	poll     time.Duration
+	now      func() time.Time
+
+	results *prometheus.CounterVec
+}
+
+// NewSender returns a sender for these channels; wake is raised when messages are queued.
+func NewSender(outbox Outbox, channels []Channel, limits map[azizayol.Channel]Limits, limiter Limiter, wake *Signal, reg prometheus.Registerer) *Sender {
+	s := &Sender{
+		outbox: outbox, channels: map[azizayol.Channel]Channel{}, limits: limits, limiter: limiter,
+		wake: wake, poll: 500 * time.Millisecond, now: time.Now,
+		results: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "azizayol_outbox_attempts_total", Help: "Attempts to send an outbox message, by channel and result.",
+		}, []string{"channel", "result"}),
+	}
+	for _, c := range channels {
+		s.channels[c.Name()] = c
+		s.names = append(s.names, c.Name())
+	}
+	reg.MustRegister(s.results)
+	return s
+}
+
+// Run sends with n workers until ctx ends.
+func (s *Sender) Run(ctx context.Context, workers int) {
+	done := make(chan struct{})
+	for range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			s.work(ctx)
+		}()
+	}
+	for range workers {
+		<-done
+	}
+}
+
+func (s *Sender) work(ctx context.Context) {
+	for ctx.Err() == nil {
+		wait := s.wake.Wait()
+		found, err := s.outbox.SendNext(ctx, s.names, s.send)
+		if err != nil && ctx.Err() == nil {
+			slog.Error("sending an outbox message failed", "err", err)
+		}
+		if found {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-wait:
+		case <-time.After(s.poll):
+		}
+	}
+}
+
+// send is the policy for one message: keep the limits, send, and decide what an error
+// means.
+func (s *Sender) send(ctx context.Context, m azizayol.OutboxMessage) azizayol.Delivery {
+	d := s.attempt(ctx, m)
+	s.results.WithLabelValues(string(m.Channel), string(d.Status)).Inc()
+	return d
+}
+
+func (s *Sender) attempt(ctx context.Context, m azizayol.OutboxMessage) azizayol.Delivery {
+	ch := s.channels[m.Channel]
+	limits := s.limits[m.Channel]
+	if m.Message.Ack == "" { // acknowledging a button is not a message: no limit
+		wait, err := s.limiter.Allow(ctx, string(m.Channel)+":user:"+m.Address, limits.PerUser.PerSecond, limits.PerUser.Burst)
+		if err != nil {
+			return s.retry(m, err)
+		}
+		if wait > 0 {
+			return azizayol.Delivery{Status: azizayol.RetryLater, RetryAt: s.now().Add(wait)}
+		}
+		if err := s.waitTotal(ctx, m.Channel, limits.Total); err != nil {
+			return s.retry(m, err)
+		}
+	}
+
+	id, err := ch.Send(ctx, m.Address, m.Message)
+	var throttled *azizayol.ThrottledError
+	switch {
+	case err == nil:
+		return azizayol.Delivery{Status: azizayol.Sent, ExternalID: id}
+	case errors.Is(err, azizayol.ErrRecipientBlocked):
+		slog.Info("recipient blocked the bot; her queued messages stop", "user", m.UserID, "channel", m.Channel)
+		return azizayol.Delivery{Status: azizayol.UserBlocked}
+	case errors.As(err, &throttled):
+		// The channel tells us how long to wait: honour it, it is not a failure.
+		return azizayol.Delivery{Status: azizayol.RetryLater, RetryAt: s.now().Add(throttled.RetryAfter), Error: err.Error()}
+	case errors.Is(err, azizayol.ErrRejected):
+		slog.Error("channel rejected a message", "outbox", m.ID, "channel", m.Channel, "err", err)
+		return azizayol.Delivery{Status: azizayol.Failed, Error: err.Error()}
+	default:
+		return s.retry(m, err)
+	}
+}
+
+// waitTotal waits until the channel-wide limit lets one more message through.
+func (s *Sender) waitTotal(ctx context.Context, ch azizayol.Channel, r Rate) error {
+	for {
+		wait, err := s.limiter.Allow(ctx, string(ch)+":total", r.PerSecond, r.Burst)
+		if err != nil || wait == 0 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
+// retry backs off after a temporary failure: 1 s, 2 s, 4 s … up to 10 minutes, with
+// jitter so a recovering channel is not hit by every message at once.
+func (s *Sender) retry(m azizayol.OutboxMessage, err error) azizayol.Delivery {
+	if s.now().Sub(m.Queued) > giveUpAge {
+		slog.Error("giving up on an outbox message", "outbox", m.ID, "attempts", m.Attempts+1, "err", err)
+		return azizayol.Delivery{Status: azizayol.Failed, Error: err.Error()}
+	}
+	backoff := min(time.Second<<min(m.Attempts, 10), 10*time.Minute)
+	backoff += time.Duration(rand.Int64N(int64(backoff)/4 + 1))
+	slog.Warn("sending failed, will retry", "outbox", m.ID, "channel", m.Channel, "in", backoff, "err", err)
+	return azizayol.Delivery{Status: azizayol.RetryLater, RetryAt: s.now().Add(backoff), Error: err.Error()}
+}

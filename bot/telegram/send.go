@@ -1,0 +1,123 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/azizayol/azizayol"
+)
+
+// Send delivers one outbox message and maps Telegram's answer to what the outbox
+// should do next.
+func (t *Telegram) Send(ctx context.Context, address string, m azizayol.Outbound) (string, error) {
+	chat, err := strconv.ParseInt(address, 10, 64)
+	if err != nil {
+		return "", fmt.Errorf("telegram: chat id %q: %w", address, azizayol.ErrRejected)
+	}
+	switch {
+	case m.Ack != "":
+		_, err := t.api.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: m.Ack})
+		if errors.Is(err, tgbot.ErrorBadRequest) {
+			return "", nil // the query is too old to answer: nothing is lost
+		}
+		return "", classify(err)
+	case m.Edit != 0:
+		msg, err := t.api.EditMessageText(ctx, &tgbot.EditMessageTextParams{
+			ChatID: chat, MessageID: m.Edit, Text: m.Text, ParseMode: models.ParseModeHTML,
+			ReplyMarkup: inlineKeyboard(m.Buttons), LinkPreviewOptions: noPreview(),
+		})
+		switch {
+		case err == nil:
+			return strconv.Itoa(msg.ID), nil
+		case errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "not modified"):
+			return strconv.Itoa(m.Edit), nil
+		case errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "not found"):
+			// The message is gone (she deleted it): send it anew.
+		default:
+			return "", classify(err)
+		}
+	}
+	params := &tgbot.SendMessageParams{
+		ChatID: chat, Text: m.Text, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview(),
+	}
+	switch {
+	case m.Ask != "":
+		params.ReplyMarkup = askKeyboard(m)
+	case len(m.Buttons) > 0:
+		params.ReplyMarkup = inlineKeyboard(m.Buttons)
+	}
+	msg, err := t.api.SendMessage(ctx, params)
+	if err != nil {
+		return "", classify(err)
+	}
+	return strconv.Itoa(msg.ID), nil
+}
+
+// classify maps the library's errors to the outbox's: Telegram rate limits with a 429
+// and retry_after, so wait rather than fail; a 403 means she blocked the bot.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	// The library returns *TooManyRequestsError unwrapped, but IsTooManyRequestsError
+	// misses it once wrapped: errors.As works either way.
+	var tooMany *tgbot.TooManyRequestsError
+	switch {
+	case errors.As(err, &tooMany):
+		wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+		return fmt.Errorf("telegram: %w", &azizayol.ThrottledError{RetryAfter: wait})
+	case errors.Is(err, tgbot.ErrorForbidden):
+		return fmt.Errorf("telegram: %v: %w", err, azizayol.ErrRecipientBlocked)
+	case errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "chat not found"):
+		return fmt.Errorf("telegram: %v: %w", err, azizayol.ErrRecipientBlocked)
+	case errors.Is(err, tgbot.ErrorBadRequest):
+		return fmt.Errorf("telegram: %v: %w", err, azizayol.ErrRejected)
+	}
+	return fmt.Errorf("telegram: %w", err) // 5xx, network: temporary
+}
+
+func inlineKeyboard(rows [][]azizayol.Button) models.ReplyMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
+	kb := &models.InlineKeyboardMarkup{}
+	for _, row := range rows {
+		var r []models.InlineKeyboardButton
+		for _, b := range row {
+			r = append(r, models.InlineKeyboardButton{Text: b.Label, CallbackData: b.Data})
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, r)
+	}
+	return kb
+}
+
+// askKeyboard offers Telegram's share-contact or share-location button, labelled with
+// the message's first button; the other buttons follow as plain keys.
+func askKeyboard(m azizayol.Outbound) models.ReplyMarkup {
+	kb := &models.ReplyKeyboardMarkup{ResizeKeyboard: true, OneTimeKeyboard: true}
+	for i, row := range m.Buttons {
+		var r []models.KeyboardButton
+		for j, b := range row {
+			k := models.KeyboardButton{Text: b.Label}
+			if i == 0 && j == 0 {
+				k.RequestContact = m.Ask == azizayol.AskContact
+				k.RequestLocation = m.Ask == azizayol.AskLocation
+			}
+			r = append(r, k)
+		}
+		kb.Keyboard = append(kb.Keyboard, r)
+	}
+	return kb
+}
+
+func noPreview() *models.LinkPreviewOptions {
+	disabled := true
+	return &models.LinkPreviewOptions{IsDisabled: &disabled}
+}

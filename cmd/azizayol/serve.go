@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/bot"
+	"github.com/azizayol/azizayol/bot/shell"
+	"github.com/azizayol/azizayol/bot/telegram"
+	"github.com/azizayol/azizayol/crisis"
+	"github.com/azizayol/azizayol/dialogs"
+	"github.com/azizayol/azizayol/postgres"
+	"github.com/azizayol/azizayol/redis"
+)
+
+// platform is what every command that runs dialogs shares.
+type platform struct {
+	db      *postgres.DB
+	rdb     *redis.Client
+	engine  *dialogs.Engine
+	stored  *bot.Signal // an update was stored
+	queued  *bot.Signal // a reply was queued
+	metrics *prometheus.Registry
+}
+
+func open(ctx context.Context, cfg config) (*platform, error) {
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, int32(cfg.Workers+cfg.Senders+8))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	rdb, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &platform{
+		db: db, rdb: rdb,
+		engine:  dialogs.Standard(crisis.Default(), cfg.SessionIdle),
+		stored:  bot.NewSignal(),
+		queued:  bot.NewSignal(),
+		metrics: reg,
+	}, nil
+}
+
+func (p *platform) close() {
+	p.rdb.Close()
+	p.db.Close()
+}
+
+// run starts the processor and the sender for these channels, and the wake-ups from
+// other instances; it returns when ctx ends and they have stopped.
+func (p *platform) run(ctx context.Context, wg *sync.WaitGroup, cfg config, parse []bot.Channel, send []bot.Channel, limits map[azizayol.Channel]bot.Limits) {
+	proc := bot.NewProcessor(p.db, p.rdb.Sessions(cfg.SessionIdle), p.engine, parse, p.stored, p.queued, p.metrics)
+	sender := bot.NewSender(p.db, send, limits, p.rdb.Limiter(), p.queued, p.metrics)
+	for _, f := range []func(){
+		func() { p.db.Listen(ctx, postgres.InboxChannel, p.stored.Raise) },
+		func() { p.db.Listen(ctx, postgres.OutboxChannel, p.queued.Raise) },
+		func() { proc.Run(ctx, cfg.Workers) },
+		func() { sender.Run(ctx, cfg.Senders) },
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+		}()
+	}
+}
+
+// serve runs the bot until ctx ends.
+func serve(ctx context.Context, cfg config) error {
+	p, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+
+	tg, err := telegram.New(cfg.TelegramToken, cfg.TelegramAPIURL)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := errors.Join(p.db.Ping(r.Context()), p.rdb.Ping(r.Context())); err != nil {
+			slog.Warn("not ready", "err", err)
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(p.metrics, promhttp.HandlerOpts{}))
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+
+	switch cfg.TelegramMode {
+	case "webhook":
+		mux.Handle("POST /telegram/webhook", telegram.NewWebhook(cfg.TelegramWebhookSecret, p.db, p.stored.Raise))
+		if err := tg.SetWebhook(ctx, cfg.TelegramWebhookURL, cfg.TelegramWebhookSecret); err != nil {
+			// Updates keep coming to the URL set before; say so and go on.
+			slog.Error("setting the webhook failed", "err", err)
+		}
+	default:
+		if err := tg.DeleteWebhook(ctx); err != nil {
+			slog.Error("deleting the webhook failed; getUpdates will conflict until it is", "err", err)
+		}
+		owner := instanceID()
+		lease := func(ctx context.Context) (bool, error) {
+			return p.rdb.Lease(ctx, "telegram-poller", owner, time.Minute)
+		}
+		poller := tg.NewPoller(p.db, lease, p.stored.Raise)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			poller.Run(ctx)
+			_ = p.rdb.ReleaseLease(context.Background(), "telegram-poller", owner)
+		}()
+	}
+	if err := tg.SetCommands(ctx); err != nil {
+		slog.Error("setting the command menu failed", "err", err)
+	}
+
+	limits := map[azizayol.Channel]bot.Limits{azizayol.Telegram: {
+		Total:   bot.Rate{PerSecond: cfg.TelegramRate, Burst: max(1, int(cfg.TelegramRate/10))},
+		PerUser: bot.Rate{PerSecond: cfg.TelegramChatRate, Burst: cfg.TelegramChatBurst},
+	}}
+	// Every instance reads every channel's entries; it sends only on its own.
+	p.run(ctx, &wg, cfg, []bot.Channel{tg, shell.New(nil)}, []bot.Channel{tg}, limits)
+
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		<-ctx.Done()
+		shutdown, done := context.WithTimeout(context.Background(), 10*time.Second)
+		defer done()
+		srv.Shutdown(shutdown)
+	}()
+	slog.Info("azizayol serving", "version", version, "http", ln.Addr().String(), "telegram", cfg.TelegramMode)
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http: %w", err)
+	}
+	return nil
+}
+
+func migrate(ctx context.Context, cfg config, stdout io.Writer) error {
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, 2)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	for _, name := range applied {
+		fmt.Fprintln(stdout, "applied", name)
+	}
+	if err == nil && len(applied) == 0 {
+		fmt.Fprintln(stdout, "the database is up to date")
+	}
+	return err
+}
+
+// shellChat runs the dialogs for one person typing in this terminal.
+func shellChat(ctx context.Context, cfg config, who string, stdin io.Reader, stdout io.Writer) error {
+	if who == "" {
+		who = "guest"
+	}
+	cfg.Workers, cfg.Senders = 2, 1
+	p, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	term := shell.New(stdout)
+	p.run(ctx, &wg, cfg, []bot.Channel{term}, []bot.Channel{term}, nil)
+	fmt.Fprintln(stdout, "Aziz-ayol shell. Type /start to begin, a number to press a button; Ctrl-D to quit.")
+	if err := shell.Read(ctx, stdin, who, p.db, p.stored.Raise); err != nil && ctx.Err() == nil {
+		return err
+	}
+	time.Sleep(500 * time.Millisecond) // let the last answer print
+	return nil
+}
+
+// instanceID names this process among the instances sharing Redis.
+func instanceID() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	rand.Read(b)
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+}

@@ -1,0 +1,616 @@
+// Package crisis recognises messages that may come from a woman in danger,
+// so that the bot can interrupt whatever dialog is running and show the
+// emergency guidance (1146 trust hotline, 102 police, 103 ambulance, 112).
+//
+// The vocabulary lives in words.txt (embedded) as data, one entry per line,
+// in Uzbek Latin, Uzbek Cyrillic and Russian. See that file for the entry
+// syntax. The policy behind it: missing a real crisis message is far worse
+// than a false alarm, but entries that would keep firing on everyday
+// messages (courses, jobs, grants) are avoided.
+//
+// # Normalisation
+//
+// Entries and messages go through the same normalisation, so an entry
+// matches however a user happens to type the word:
+//
+//   - Case is ignored (Unicode-aware), and ё is read as е.
+//   - Uzbek Cyrillic ў қ ғ ҳ are read as у к г х. Many people have only a
+//     Russian keyboard and type the nearest Russian letter, so folding on
+//     both sides lets one entry (зўравонлик) also match the substitute
+//     spelling (зуравонлик). No Uzbek word we list changes meaning under
+//     this fold.
+//   - Every apostrophe variant (U+02BB ʻ, the official letter in oʻ and gʻ;
+//     U+02BC ʼ; U+0027 '; U+0060 `; U+2018 ‘; U+2019 ’; U+00B4 ´; and also
+//     U+02BD, U+02B9, U+2032) is one apostrophe. An apostrophe is kept only
+//     inside a word, after a letter, so quotes around a word don't matter.
+//     Since half of the users type no apostrophe at all ("oldiraman"), a word
+//     is looked up both with its apostrophes and with them removed: an entry
+//     matches either spelling. Entries marked with "=" opt out of the
+//     apostrophe-free lookup (o'lgim, "I want to die", versus olgim, "I want
+//     to buy").
+//   - ŏ ō ğ ǧ (some Latin keyboards and transliterators) are read as o' and
+//     g'.
+//   - A word is a run of letters (with inner apostrophes) or a run of digits;
+//     everything else separates words, and a letter next to a digit also
+//     splits: "1146ga" contains the word 1146, "11460" does not. Combining
+//     marks (a stress accent, a decomposed й or ў) and invisible format
+//     characters (soft hyphen) are dropped without splitting the word.
+//     Invalid UTF-8 bytes separate words.
+//
+// # Matching
+//
+// Match makes one pass over the words of a message. Each word costs one or
+// two map lookups for whole-word entries and, only when its first bytes are
+// the start of some stem, one lookup per distinct stem length. Phrases are
+// followed word by word with a small set of partial matches. Nothing is
+// allocated in the common case.
+package crisis
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+//go:embed words.txt
+var wordsTxt string
+
+const (
+	// maxWordBytes is the longest normalised entry word, in bytes. Longer
+	// words in a message can still match a stem through their prefix.
+	maxWordBytes = 128
+	// minStemLetters is the shortest stem allowed: shorter stems (ur*,
+	// бей*) swallow everyday words.
+	minStemLetters = 4
+	// headBits sizes the filter that tells, from its first four bytes,
+	// whether a word may start with some stem.
+	headBits = 16
+)
+
+// Matcher finds crisis entries in messages. It is immutable once built and
+// safe for concurrent use.
+type Matcher struct {
+	exact    map[string]int32 // normalised word -> pattern id
+	stems    map[string]int32 // normalised stem -> pattern id
+	stemLens []int            // distinct byte lengths of stems, ascending
+	maxExact int              // longest key in exact, in bytes
+	head     []uint64         // bit set over headHash of every stem
+	starts   [][]int32        // pattern id -> entries whose first word it is
+	entries  []compiled
+	strict   bool // some key contains an apostrophe ("=" entries)
+}
+
+type compiled struct {
+	text  string  // as given to New, or as written in words.txt
+	words []int32 // pattern ids, in order
+}
+
+// Default returns the Matcher for the embedded words.txt. It is built once;
+// it panics only if the embedded file is broken, which a test rules out.
+func Default() *Matcher {
+	defaultOnce.Do(func() {
+		m, err := build("words.txt", parseList(wordsTxt))
+		if err != nil {
+			panic(err)
+		}
+		defaultMatcher = m
+	})
+	return defaultMatcher
+}
+
+var (
+	defaultOnce    sync.Once
+	defaultMatcher *Matcher
+)
+
+// Entries returns the entries of the embedded words.txt, in file order,
+// without comments. The slice is a fresh copy.
+func Entries() []string {
+	src := parseList(wordsTxt)
+	out := make([]string, len(src))
+	for i, s := range src {
+		out[i] = s.text
+	}
+	return out
+}
+
+// source is one entry with where it came from, for error messages.
+type source struct {
+	text string
+	line int // 1-based line in the file, or index in New's slice
+}
+
+// parseList splits a words.txt-style file into entries: "#" starts a
+// comment, blank lines are skipped, surrounding spaces are trimmed.
+func parseList(data string) []source {
+	var out []source
+	for n, line := range strings.Split(data, "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		line = strings.TrimSpace(line)
+		if line != "" {
+			out = append(out, source{text: line, line: n + 1})
+		}
+	}
+	return out
+}
+
+// New builds a Matcher from entries written in the words.txt syntax:
+// space-separated words form a phrase matched as consecutive words, a word
+// ending in "*" is a stem (at least 4 letters) matching any word it starts,
+// and a leading "=" makes the entry's apostrophes required. Comments are not
+// allowed here. New returns an error naming the entry (1-based) if the list
+// is empty or an entry is empty, malformed, or a duplicate of an earlier one
+// after normalisation.
+func New(entries []string) (*Matcher, error) {
+	src := make([]source, len(entries))
+	for i, e := range entries {
+		src[i] = source{text: e, line: i + 1}
+	}
+	return build("", src)
+}
+
+type patKey struct {
+	key  string
+	stem bool
+}
+
+// build compiles the entries. file names the source in errors ("words.txt
+// line 12"); when it is empty, errors say "entry 12".
+func build(file string, src []source) (*Matcher, error) {
+	where := func(s source) string {
+		if file == "" {
+			return fmt.Sprintf("entry %d %q", s.line, s.text)
+		}
+		return fmt.Sprintf("%s line %d %q", file, s.line, s.text)
+	}
+	if len(src) == 0 {
+		return nil, errors.New("crisis: no entries: a matcher that never matches would hide every crisis")
+	}
+	m := &Matcher{
+		exact: make(map[string]int32),
+		stems: make(map[string]int32),
+		head:  make([]uint64, 1<<headBits/64),
+	}
+	ids := make(map[patKey]int32)
+	seen := make(map[string]source) // normalised entry -> first occurrence
+	for _, s := range src {
+		words, err := parseEntry(s.text)
+		if err != nil {
+			return nil, fmt.Errorf("crisis: %s: %w", where(s), err)
+		}
+		var sig strings.Builder
+		ce := compiled{text: s.text, words: make([]int32, len(words))}
+		for i, w := range words {
+			if i > 0 {
+				sig.WriteByte(' ')
+			}
+			sig.WriteString(w.key)
+			if w.stem {
+				sig.WriteByte('*')
+			}
+			id, ok := ids[w]
+			if !ok {
+				id = int32(len(m.starts))
+				ids[w] = id
+				m.starts = append(m.starts, nil)
+				if w.stem {
+					m.stems[w.key] = id
+					if !slices.Contains(m.stemLens, len(w.key)) {
+						m.stemLens = append(m.stemLens, len(w.key))
+					}
+					h := headHash([]byte(w.key))
+					m.head[h/64] |= 1 << (h % 64)
+				} else {
+					m.exact[w.key] = id
+					m.maxExact = max(m.maxExact, len(w.key))
+				}
+				if strings.IndexByte(w.key, '\'') >= 0 {
+					m.strict = true
+				}
+			}
+			ce.words[i] = id
+		}
+		if first, dup := seen[sig.String()]; dup {
+			return nil, fmt.Errorf("crisis: %s: duplicate of %s (same words after normalisation)", where(s), where(first))
+		}
+		seen[sig.String()] = s
+		first := ce.words[0]
+		m.starts[first] = append(m.starts[first], int32(len(m.entries)))
+		m.entries = append(m.entries, ce)
+	}
+	slices.Sort(m.stemLens)
+	return m, nil
+}
+
+// parseEntry turns one entry into its normalised words. A word's key keeps
+// its apostrophes only in a "=" entry; otherwise they are removed, which is
+// what makes the entry match both spellings.
+func parseEntry(text string) ([]patKey, error) {
+	t := strings.TrimSpace(text)
+	strict := strings.HasPrefix(t, "=")
+	if strict {
+		t = strings.TrimSpace(t[1:])
+	}
+	if t == "" {
+		return nil, errors.New("empty entry")
+	}
+	if !utf8.ValidString(t) {
+		return nil, errors.New("invalid UTF-8")
+	}
+	fields := strings.Fields(t)
+	words := make([]patKey, 0, len(fields))
+	anyApos := false
+	for _, f := range fields {
+		body, stem := strings.CutSuffix(f, "*")
+		if body == "" {
+			return nil, fmt.Errorf("%q: a lone '*'", f)
+		}
+		for _, r := range body {
+			if r == '*' {
+				return nil, fmt.Errorf("%q: '*' is only allowed at the end of a word", f)
+			}
+			if cls, _, _ := classify(r); cls == clsSep {
+				return nil, fmt.Errorf("%q: %q is not a letter, digit or apostrophe; messages are split into words there, so this could never match", f, r)
+			}
+		}
+		var sc scanner
+		sc.s = body
+		if !sc.next() {
+			return nil, fmt.Errorf("%q: no letters or digits", f)
+		}
+		if sc.overL || sc.overS {
+			return nil, fmt.Errorf("%q: longer than %d bytes", f, maxWordBytes)
+		}
+		key := string(sc.loose[:sc.nl])
+		if sc.hasApos {
+			anyApos = true
+			if strict {
+				key = string(sc.strict[:sc.ns])
+			}
+		}
+		if stem {
+			if n := utf8.RuneCount(sc.loose[:sc.nl]); n < minStemLetters {
+				return nil, fmt.Errorf("%q: stem has %d letters, fewer than %d: it would match too many everyday words", f, n, minStemLetters)
+			}
+		}
+		if sc.next() {
+			return nil, fmt.Errorf("%q: mixes letters and digits; messages are split between them, so this could never match", f)
+		}
+		words = append(words, patKey{key: key, stem: stem})
+	}
+	if strict && !anyApos {
+		return nil, errors.New(`"=" makes apostrophes required, but no word has one`)
+	}
+	return words, nil
+}
+
+// Match reports whether text contains a crisis entry, and which one. If
+// several match, it returns the one whose match ends first in the text; among
+// those ending at the same word, the one with more words (the more specific,
+// "o'zimni o'ldir*" over "o'ldir*"), then the one listed first. Match is
+// safe to call concurrently, accepts any bytes, and does not allocate unless
+// a message keeps unusually many phrases open at once.
+func (m *Matcher) Match(text string) (entry string, ok bool) {
+	if m == nil || len(m.entries) == 0 {
+		return "", false
+	}
+	var (
+		sc      scanner
+		patBuf  [16]int32
+		bufA    [32]partial
+		bufB    [32]partial
+		active  = bufA[:0]
+		pending = bufB[:0]
+	)
+	sc.s = text
+	for sc.next() {
+		pats := m.lookup(sc.loose[:sc.nl], sc.overL, 0, patBuf[:0])
+		if m.strict && sc.hasApos {
+			pats = m.lookup(sc.strict[:sc.ns], sc.overS, sc.aposAt+1, pats)
+		}
+		if len(pats) == 0 {
+			active = active[:0]
+			continue
+		}
+		best := int32(-1)
+		next := pending[:0]
+		for _, p := range active {
+			e := &m.entries[p.entry]
+			if !slices.Contains(pats, e.words[p.pos]) {
+				continue
+			}
+			if int(p.pos)+1 == len(e.words) {
+				best = m.better(best, p.entry)
+			} else {
+				next = append(next, partial{p.entry, p.pos + 1})
+			}
+		}
+		for _, id := range pats {
+			for _, ei := range m.starts[id] {
+				if len(m.entries[ei].words) == 1 {
+					best = m.better(best, ei)
+				} else {
+					next = append(next, partial{ei, 1})
+				}
+			}
+		}
+		if best >= 0 {
+			return m.entries[best].text, true
+		}
+		active, pending = next, active[:0]
+	}
+	return "", false
+}
+
+// partial is a phrase matched up to (not including) word pos.
+type partial struct {
+	entry int32
+	pos   int32
+}
+
+// better returns whichever of entries a and b (a may be -1) wins a tie
+// between matches ending at the same word: more words, then listed first.
+func (m *Matcher) better(a, b int32) int32 {
+	if a < 0 {
+		return b
+	}
+	la, lb := len(m.entries[a].words), len(m.entries[b].words)
+	if lb > la || (lb == la && b < a) {
+		return b
+	}
+	return a
+}
+
+// lookup appends to out the ids of the patterns matching the normalised word
+// w: the whole-word entry equal to w, and every stem that w starts with.
+// over reports that w is only a prefix of a longer word. Stems shorter than
+// minLen bytes are skipped (used for the apostrophe spelling, where a stem
+// ending before the first apostrophe was already found in the loose one).
+func (m *Matcher) lookup(w []byte, over bool, minLen int, out []int32) []int32 {
+	if !over && len(w) <= m.maxExact {
+		if id, ok := m.exact[string(w)]; ok {
+			out = append(out, id)
+		}
+	}
+	if len(w) < 4 {
+		return out
+	}
+	if h := headHash(w); m.head[h/64]&(1<<(h%64)) == 0 {
+		return out
+	}
+	for _, n := range m.stemLens {
+		if n > len(w) {
+			break
+		}
+		if n < minLen || (n < len(w) && !utf8.RuneStart(w[n])) {
+			continue
+		}
+		if id, ok := m.stems[string(w[:n])]; ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// headHash hashes the first four bytes of w (len(w) >= 4) into headBits bits.
+// Every stem has at least 4 letters, hence at least 4 bytes.
+func headHash(w []byte) uint32 {
+	x := uint32(w[0]) | uint32(w[1])<<8 | uint32(w[2])<<16 | uint32(w[3])<<24
+	return (x * 0x9E3779B1) >> (32 - headBits)
+}
+
+// Character classes, see classify.
+const (
+	clsSep    = iota // separates words
+	clsLetter        // part of a word
+	clsDigit         // part of a number
+	clsApos          // an apostrophe variant
+	clsIgnore        // combining mark or invisible format character: dropped
+)
+
+// classify returns the class of r and, for letters, the normalised letter:
+// lower case, ё→е, and the Uzbek Cyrillic letters folded to the Russian
+// keyboard letters people type instead (ў→у, қ→к, ғ→г, ҳ→х). aposAfter
+// reports a letter that stands for letter+apostrophe (ŏ = o').
+func classify(r rune) (cls uint8, folded rune, aposAfter bool) {
+	if r < utf8.RuneSelf {
+		switch {
+		case 'a' <= r && r <= 'z':
+			return clsLetter, r, false
+		case 'A' <= r && r <= 'Z':
+			return clsLetter, r + ('a' - 'A'), false
+		case '0' <= r && r <= '9':
+			return clsDigit, r, false
+		case r == '\'' || r == '`':
+			return clsApos, 0, false
+		}
+		return clsSep, 0, false
+	}
+	switch {
+	case 'а' <= r && r <= 'я':
+		return clsLetter, r, false
+	case 'А' <= r && r <= 'Я':
+		return clsLetter, r + ('а' - 'А'), false
+	}
+	switch r {
+	case 'ё', 'Ё':
+		return clsLetter, 'е', false
+	case 'ў', 'Ў':
+		return clsLetter, 'у', false
+	case 'қ', 'Қ':
+		return clsLetter, 'к', false
+	case 'ғ', 'Ғ':
+		return clsLetter, 'г', false
+	case 'ҳ', 'Ҳ':
+		return clsLetter, 'х', false
+	case '\u02BB', '\u02BC', '\u02BD', '\u02B9', '\u2018', '\u2019', '\u00B4', '\u2032':
+		// ʻ ʼ ʽ ʹ ‘ ’ ´ ′: ʻ and ʼ are letters to Unicode, so this comes
+		// before IsLetter.
+		return clsApos, 0, false
+	case 'ŏ', 'Ŏ', 'ō', 'Ō':
+		return clsLetter, 'o', true
+	case 'ğ', 'Ğ', 'ǧ', 'Ǧ':
+		return clsLetter, 'g', true
+	case '\u200B': // zero width space: a space, not a soft hyphen
+		return clsSep, 0, false
+	}
+	if unicode.IsLetter(r) {
+		return clsLetter, unicode.ToLower(r), false
+	}
+	if unicode.IsDigit(r) {
+		return clsDigit, r, false
+	}
+	if unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) {
+		return clsIgnore, 0, false
+	}
+	return clsSep, 0, false
+}
+
+// scanner splits a string into normalised words. Each word is written twice:
+// loose without apostrophes, strict with them (as '). Words longer than
+// maxWordBytes keep their first whole runes and set overL/overS.
+type scanner struct {
+	s       string
+	i       int
+	loose   [maxWordBytes]byte
+	strict  [maxWordBytes]byte
+	nl, ns  int
+	overL   bool
+	overS   bool
+	hasApos bool // strict holds an apostrophe
+	aposAt  int  // index of the first apostrophe in strict
+	last    rune // last letter written, for combining marks
+}
+
+// next advances to the next word and reports whether there is one.
+func (sc *scanner) next() bool {
+	sc.nl, sc.ns = 0, 0
+	sc.overL, sc.overS, sc.hasApos = false, false, false
+	sc.last = 0
+	const (
+		none = iota
+		letters
+		digits
+	)
+	kind := none
+	apos := false // an apostrophe seen after a letter, kept if a letter follows
+	for sc.i < len(sc.s) {
+		r, size := rune(sc.s[sc.i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(sc.s[sc.i:])
+			if r == utf8.RuneError && size == 1 {
+				// invalid byte: a separator
+				sc.i++
+				if kind != none {
+					return true
+				}
+				continue
+			}
+		}
+		cls, f, aposAfter := classify(r)
+		switch cls {
+		case clsLetter:
+			if kind == digits {
+				return true // "1146ga": the number is a word of its own
+			}
+			kind = letters
+			if apos {
+				sc.putApos()
+				apos = false
+			}
+			sc.put(f)
+			apos = aposAfter
+		case clsDigit:
+			if kind == letters {
+				return true
+			}
+			kind = digits
+			apos = false
+			sc.put(f)
+		case clsApos:
+			if kind == digits {
+				sc.i += size
+				return true
+			}
+			apos = kind == letters
+		case clsIgnore:
+			if kind == letters && sc.combine(r) {
+				apos = true
+			}
+		default:
+			sc.i += size
+			if kind != none {
+				return true
+			}
+			continue
+		}
+		sc.i += size
+	}
+	return kind != none
+}
+
+// put appends a normalised rune to both spellings of the word.
+func (sc *scanner) put(r rune) {
+	n := utf8.RuneLen(r)
+	if !sc.overL {
+		if sc.nl+n <= maxWordBytes {
+			sc.nl += utf8.EncodeRune(sc.loose[sc.nl:], r)
+			sc.last = r
+		} else {
+			sc.overL = true
+			sc.last = 0
+		}
+	}
+	if !sc.overS {
+		if sc.ns+n <= maxWordBytes {
+			sc.ns += utf8.EncodeRune(sc.strict[sc.ns:], r)
+		} else {
+			sc.overS = true
+		}
+	}
+}
+
+// putApos appends an apostrophe to the strict spelling.
+func (sc *scanner) putApos() {
+	if sc.overS {
+		return
+	}
+	if sc.ns+1 > maxWordBytes {
+		sc.overS = true
+		return
+	}
+	if !sc.hasApos {
+		sc.hasApos, sc.aposAt = true, sc.ns
+	}
+	sc.strict[sc.ns] = '\''
+	sc.ns++
+}
+
+// combine handles a combining mark after a letter and reports whether it
+// stands for an apostrophe. Decomposed letters must read like their
+// precomposed forms: и+◌̆ is й; у+◌̆ (ў) and е+◌̈ (ё) already fold to у and
+// е, so their marks are just dropped; o or g with a breve, macron or caron is
+// o'/g', like ŏ and ğ. Other marks (a Russian stress accent) are dropped.
+func (sc *scanner) combine(mark rune) bool {
+	switch {
+	case sc.last == 'и' && mark == '\u0306':
+		// и and й are both two bytes and differ only in the last one. The
+		// и was just written to loose, and to strict unless it is full.
+		sc.loose[sc.nl-1]++
+		if !sc.overS {
+			sc.strict[sc.ns-1]++
+		}
+		sc.last = 'й'
+	case (sc.last == 'o' || sc.last == 'g') && (mark == '\u0306' || mark == '\u0304' || mark == '\u030C'):
+		sc.last = 0
+		return true
+	}
+	return false
+}

@@ -1,0 +1,449 @@
+// Package dialogs is the conversation engine and its dialogs, one file per dialog.
+// A dialog is a looplab/fsm state machine; the engine restores it at the state stored
+// in her session, turns what she sent into one of its events, fires it, and returns
+// what she should see next. It knows nothing of Telegram or SMS: it takes an Inbound
+// and returns Outbounds that each channel renders in its own way.
+package dialogs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/looplab/fsm"
+
+	"github.com/azizayol/azizayol"
+)
+
+// MaxText is the longest message she may type, in characters. A longer one is asked to
+// be shortened; Telegram's own limit is 4096.
+const MaxText = 4000
+
+// Dialog is one conversation: its state machine, what she sees in each state, and
+// which event what she sent fires.
+type Dialog interface {
+	Name() string
+	// Initial is the state the dialog starts in.
+	Initial() string
+	// Events is the state machine: every state is the source or destination of one.
+	Events() fsm.Events
+	// Callbacks act on transitions (enter_<state>, after_<event> …); they reach the
+	// message being handled through t. Before and leave callbacks may cancel an event
+	// with an InputError to refuse what she sent.
+	Callbacks(t *Turn) fsm.Callbacks
+	// Prompt is what she sees in a state.
+	Prompt(t *Turn, state string) Prompt
+	// Event turns what she sent in a state into an event to fire. "" fires nothing (the
+	// dialog acted itself, e.g. with t.Go); an InputError answers her and asks again.
+	Event(t *Turn, state string, in Input) (string, error)
+}
+
+// Prompt is what she sees in a state: a text and the options she has.
+type Prompt struct {
+	Text    string
+	Choices [][]Choice // rows of buttons
+	Ask     azizayol.Ask
+	Nav     Nav // which navigation buttons to add below
+}
+
+// Choice is one button. Value is what the dialog gets back (short ASCII).
+type Choice struct {
+	Value string
+	Label string
+}
+
+// Nav selects the navigation buttons under a prompt. The words and commands for them
+// work in every step whether the buttons are shown or not.
+type Nav struct {
+	Back, Cancel, Menu bool
+}
+
+// Input is what she sent, as the dialog sees it: the value of a chosen button (pressed,
+// or typed as its label or number), or else the inbound itself.
+type Input struct {
+	Choice string
+	azizayol.Inbound
+}
+
+// InputError refuses what she sent with a message id from locales; the engine says it
+// and shows the same step again.
+type InputError struct {
+	ID   string
+	Data map[string]any
+}
+
+func (e *InputError) Error() string { return "input refused: " + e.ID }
+
+// Refuse returns an InputError.
+func Refuse(id string, data map[string]any) error { return &InputError{ID: id, Data: data} }
+
+// Engine runs the dialogs.
+type Engine struct {
+	dialogs map[string]Dialog
+	crisis  Crisis
+	idle    time.Duration
+}
+
+// Crisis recognises words of danger in a message.
+type Crisis interface {
+	Match(text string) (entry string, ok bool)
+}
+
+// Names of the dialogs the engine itself moves her to.
+const (
+	LanguageDialog  = "language"
+	MenuDialog      = "menu"
+	EmergencyDialog = "emergency"
+)
+
+// New returns an engine with the given dialogs. idle is how long a session lives
+// without a message (told to her when she comes back).
+func New(crisis Crisis, idle time.Duration, dialogs ...Dialog) (*Engine, error) {
+	e := &Engine{dialogs: map[string]Dialog{}, crisis: crisis, idle: idle}
+	for _, d := range dialogs {
+		e.dialogs[d.Name()] = d
+	}
+	for _, name := range []string{LanguageDialog, MenuDialog, EmergencyDialog} {
+		if e.dialogs[name] == nil {
+			return nil, fmt.Errorf("dialogs: the %s dialog is missing", name)
+		}
+	}
+	return e, nil
+}
+
+// Standard returns the engine with every dialog of the platform.
+func Standard(crisis Crisis, idle time.Duration) *Engine {
+	e, err := New(crisis, idle, Language{}, Menu{}, Emergency{})
+	if err != nil {
+		panic(err) // the list above is fixed: a test covers it
+	}
+	return e
+}
+
+// Handle takes what she sent and her session (nil if she has none) and returns her
+// new session and the messages to send. Changes go through store, inside the
+// transaction that records the message.
+func (e *Engine) Handle(ctx context.Context, store azizayol.Store, u azizayol.User, sess *azizayol.Session, in azizayol.Inbound) (*azizayol.Session, []azizayol.Outbound, error) {
+	fresh := sess == nil || e.dialogs[sess.Dialog] == nil
+	if fresh {
+		sess = &azizayol.Session{Lang: firstLang(u, in)}
+	} else {
+		sess = cloneSession(sess)
+	}
+	t := &Turn{ctx: ctx, engine: e, store: store, user: u, sess: sess}
+	e.handle(t, fresh, in)
+	if t.err != nil {
+		return nil, nil, t.err
+	}
+	return t.sess, t.out, nil
+}
+
+func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
+	text := in.Text
+	if !utf8.ValidString(text) {
+		t.Say("input.unreadable", nil)
+		e.resume(t, fresh)
+		return
+	}
+	// Emergency first: words of danger interrupt whatever she was doing, in any
+	// language, in any step, in a caption too.
+	if text != "" && in.Kind != azizayol.KindButton {
+		if _, ok := e.crisis.Match(text); ok {
+			e.interrupt(t)
+			return
+		}
+	}
+	if in.Kind == azizayol.KindCommand {
+		e.command(t, fresh, in)
+		return
+	}
+	if fresh {
+		e.resume(t, true)
+		return
+	}
+	if utf8.RuneCountInString(text) > MaxText {
+		t.Say("input.too_long", map[string]any{"Length": utf8.RuneCountInString(text), "Max": MaxText})
+		e.reprompt(t)
+		return
+	}
+
+	choice, stale := e.choice(t, in)
+	if stale {
+		t.Say("input.stale_button", nil)
+		e.reprompt(t)
+		return
+	}
+	switch choice {
+	case choiceSOS:
+		e.interrupt(t)
+		return
+	case choiceMenu:
+		e.start(t, MenuDialog)
+		return
+	case choiceCancel:
+		t.Say("nav.cancelled", nil)
+		e.start(t, MenuDialog)
+		return
+	}
+	e.step(t, Input{Choice: choice, Inbound: in})
+}
+
+// resume answers a message that cannot be taken as a step: a first message, one after
+// the session expired, an unreadable one.
+func (e *Engine) resume(t *Turn, fresh bool) {
+	switch {
+	case !fresh:
+		e.reprompt(t)
+	case t.user.Lang == "":
+		// Her first message: greet her and let her choose a language.
+		t.Say("start.greeting", nil)
+		e.start(t, LanguageDialog)
+	default:
+		// She was here before and the session expired: say so gently, and where she is.
+		t.Say("start.expired", map[string]any{"Minutes": int(e.idle.Minutes())})
+		e.start(t, MenuDialog)
+	}
+}
+
+func (e *Engine) command(t *Turn, fresh bool, in azizayol.Inbound) {
+	switch in.Command {
+	case "start":
+		if lang, ok := azizayol.ParseLang(in.Text); ok {
+			t.sess.Lang = lang // a deep link such as t.me/bot?start=ru
+		}
+		t.Say("start.greeting", nil)
+		e.start(t, LanguageDialog)
+	case "help", "sos":
+		e.interrupt(t)
+	case "menu", "cancel":
+		e.start(t, MenuDialog)
+	case "language", "lang", "til":
+		e.start(t, LanguageDialog)
+	default:
+		t.Say("input.unknown_command", nil)
+		e.resume(t, fresh)
+	}
+}
+
+// interrupt shows the emergency guidance at once and keeps her place so she can go
+// back to it.
+func (e *Engine) interrupt(t *Turn) {
+	s := t.sess
+	if s.Dialog != "" && s.Dialog != EmergencyDialog && s.Dialog != MenuDialog {
+		s.Return = &azizayol.Place{Dialog: s.Dialog, State: s.State, Data: maps.Clone(s.Data)}
+	}
+	e.start(t, EmergencyDialog)
+}
+
+// start moves her to the beginning of a dialog.
+func (e *Engine) start(t *Turn, name string) {
+	d := e.dialogs[name]
+	t.sess.Dialog, t.sess.State, t.sess.Data = name, d.Initial(), map[string]string{}
+	if name == MenuDialog {
+		t.sess.Return = nil
+	}
+	t.sess.Step++
+	e.reprompt(t)
+}
+
+// resumePlace takes her back to where an interruption found her.
+func (e *Engine) resumePlace(t *Turn) {
+	p := t.sess.Return
+	t.sess.Return = nil
+	if p == nil || e.dialogs[p.Dialog] == nil || !hasState(e.dialogs[p.Dialog], p.State) {
+		e.start(t, MenuDialog)
+		return
+	}
+	t.sess.Dialog, t.sess.State, t.sess.Data = p.Dialog, p.State, maps.Clone(p.Data)
+	if t.sess.Data == nil {
+		t.sess.Data = map[string]string{}
+	}
+	t.sess.Step++
+	e.reprompt(t)
+}
+
+// step fires the event her input means in the current dialog.
+func (e *Engine) step(t *Turn, in Input) {
+	d := e.dialogs[t.sess.Dialog]
+	if !hasState(d, t.sess.State) {
+		// A state this version does not know (an old session after a deploy).
+		e.start(t, MenuDialog)
+		return
+	}
+	t.in = in
+	m := fsm.NewFSM(t.sess.State, d.Events(), d.Callbacks(t))
+
+	var event string
+	if in.Choice == choiceBack {
+		if !m.Can(choiceBack) {
+			e.start(t, MenuDialog)
+			return
+		}
+		event = choiceBack
+	} else {
+		ev, err := d.Event(t, t.sess.State, in)
+		if e.refused(t, err) {
+			return
+		}
+		event = ev
+	}
+	if event != "" {
+		err := m.Event(t.ctx, event)
+		var noTransition fsm.NoTransitionError
+		switch {
+		case errors.As(err, &noTransition) && noTransition.Err == nil:
+		case err != nil:
+			var canceled fsm.CanceledError
+			if errors.As(err, &canceled) && e.refused(t, canceled.Err) {
+				return
+			}
+			t.fail(fmt.Errorf("dialogs: %s: event %s in %s: %w", d.Name(), event, t.sess.State, err))
+			return
+		}
+	}
+	if t.err != nil {
+		return
+	}
+	switch {
+	case t.resumeRequested:
+		e.resumePlace(t)
+	case t.next != "":
+		e.start(t, t.next)
+	case m.Current() != t.sess.State:
+		t.sess.State = m.Current()
+		t.sess.Step++
+		e.reprompt(t)
+	default:
+		e.reprompt(t)
+	}
+}
+
+// refused answers an InputError and reports true; any other error fails the turn.
+func (e *Engine) refused(t *Turn, err error) bool {
+	if err == nil {
+		return false
+	}
+	var ie *InputError
+	if errors.As(err, &ie) {
+		t.Say(ie.ID, ie.Data)
+		e.reprompt(t)
+		return true
+	}
+	t.fail(fmt.Errorf("dialogs: %s in %s: %w", t.sess.Dialog, t.sess.State, err))
+	return true
+}
+
+// reprompt shows her the current state.
+func (e *Engine) reprompt(t *Turn) {
+	d := e.dialogs[t.sess.Dialog]
+	p := d.Prompt(t, t.sess.State)
+	t.out = append(t.out, azizayol.Outbound{Text: p.Text, Buttons: e.buttons(t, p), Ask: p.Ask})
+}
+
+// Button data is "<step>:<value>": a button of an earlier step is stale and never acts
+// twice. Buttons that are right in any step (emergency, menu) carry "*".
+const (
+	choiceSOS    = "sos"
+	choiceMenu   = "menu"
+	choiceBack   = "back"
+	choiceCancel = "cancel"
+	choiceResume = "resume"
+	anyStep      = "*"
+)
+
+func (e *Engine) buttons(t *Turn, p Prompt) [][]azizayol.Button {
+	var rows [][]azizayol.Button
+	for _, row := range p.Choices {
+		var r []azizayol.Button
+		for _, c := range row {
+			r = append(r, t.button(c))
+		}
+		rows = append(rows, r)
+	}
+	var nav []azizayol.Button
+	if p.Nav.Back {
+		nav = append(nav, t.button(Choice{Value: choiceBack, Label: t.T("nav.back", nil)}))
+	}
+	if p.Nav.Cancel {
+		nav = append(nav, t.button(Choice{Value: choiceCancel, Label: t.T("nav.cancel", nil)}))
+	}
+	if p.Nav.Menu {
+		nav = append(nav, t.button(Choice{Value: choiceMenu, Label: t.T("nav.menu", nil)}))
+	}
+	if len(nav) > 0 {
+		rows = append(rows, nav)
+	}
+	return rows
+}
+
+// choice finds the option she chose: a pressed button, or a typed label, number or
+// navigation word. stale reports a button from an earlier step.
+func (e *Engine) choice(t *Turn, in azizayol.Inbound) (value string, stale bool) {
+	switch in.Kind {
+	case azizayol.KindButton:
+		step, value, ok := strings.Cut(in.Data, ":")
+		if !ok {
+			return "", true
+		}
+		if step == anyStep && (value == choiceSOS || value == choiceMenu) {
+			return value, false
+		}
+		if step != strconv.Itoa(t.sess.Step) {
+			return "", true
+		}
+		return value, false
+	case azizayol.KindText:
+		if w := navWord(in.Text); w != "" {
+			return w, false
+		}
+		p := e.dialogs[t.sess.Dialog].Prompt(t, t.sess.State)
+		return matchTyped(in.Text, e.buttons(t, p)), false
+	}
+	return "", false
+}
+
+func hasState(d Dialog, state string) bool {
+	if state == d.Initial() {
+		return true
+	}
+	for _, ev := range d.Events() {
+		if ev.Dst == state {
+			return true
+		}
+		for _, src := range ev.Src {
+			if src == state {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func firstLang(u azizayol.User, in azizayol.Inbound) azizayol.Lang {
+	if u.Lang != "" {
+		return u.Lang
+	}
+	if l, ok := azizayol.ParseLang(in.LangHint); ok {
+		return l
+	}
+	return azizayol.UzLatn
+}
+
+func cloneSession(s *azizayol.Session) *azizayol.Session {
+	c := *s
+	c.Data = maps.Clone(s.Data)
+	if c.Data == nil {
+		c.Data = map[string]string{}
+	}
+	if s.Return != nil {
+		r := *s.Return
+		r.Data = maps.Clone(s.Return.Data)
+		c.Return = &r
+	}
+	return &c
+}

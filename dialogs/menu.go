@@ -1,0 +1,74 @@
+package dialogs
+
+import (
+	"context"
+
+	"github.com/looplab/fsm"
+)
+
+// Menu is the main menu: every service of the platform is one tap away.
+type Menu struct{}
+
+// menuItems are the menu's entries in the order shown; each opens the dialog of the
+// same name. Those not built yet say honestly that they open soon.
+var menuItems = []struct {
+	value, label string
+	ready        bool
+}{
+	{"consultation", "menu.consultation", false},
+	{"appeal", "menu.appeal", false},
+	{"courses", "menu.courses", false},
+	{"vacancies", "menu.vacancies", false},
+	{choiceSOS, "menu.emergency", true},
+	{"information", "menu.information", false},
+	{"my_appeals", "menu.my_appeals", false},
+	{LanguageDialog, "menu.language", true},
+}
+
+func (Menu) Name() string    { return MenuDialog }
+func (Menu) Initial() string { return "main" }
+
+func (Menu) Events() fsm.Events {
+	return fsm.Events{
+		// An item not open yet: say so and stay.
+		{Name: "soon", Src: []string{"main"}, Dst: "main"},
+	}
+}
+
+func (Menu) Callbacks(t *Turn) fsm.Callbacks {
+	return fsm.Callbacks{
+		"after_soon": func(context.Context, *fsm.Event) {
+			for _, item := range menuItems {
+				if item.value == t.Input().Choice {
+					t.Say("menu.soon", map[string]any{"Item": t.T(item.label, nil)})
+				}
+			}
+		},
+	}
+}
+
+func (Menu) Prompt(t *Turn, state string) Prompt {
+	var rows [][]Choice
+	for i := 0; i < len(menuItems); i += 2 {
+		row := []Choice{{Value: menuItems[i].value, Label: t.T(menuItems[i].label, nil)}}
+		if i+1 < len(menuItems) {
+			row = append(row, Choice{Value: menuItems[i+1].value, Label: t.T(menuItems[i+1].label, nil)})
+		}
+		rows = append(rows, row)
+	}
+	return Prompt{Text: t.T("menu.title", nil), Choices: rows}
+}
+
+func (Menu) Event(t *Turn, state string, in Input) (string, error) {
+	for _, item := range menuItems {
+		if item.value != in.Choice {
+			continue
+		}
+		if !item.ready {
+			return "soon", nil
+		}
+		t.Go(item.value)
+		return "", nil
+	}
+	return "", unexpected(in)
+}

@@ -1,0 +1,99 @@
+package dialogs
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"strconv"
+
+	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/locales"
+)
+
+// Turn is the handling of one message: what a dialog may read and do while it runs.
+type Turn struct {
+	ctx    context.Context
+	engine *Engine
+	store  azizayol.Store
+	user   azizayol.User
+	sess   *azizayol.Session
+	out    []azizayol.Outbound
+	in     Input
+
+	next            string // a dialog to start after this event
+	resumeRequested bool   // go back to where an interruption found her
+	err             error
+}
+
+// Context is the context of the message being handled.
+func (t *Turn) Context() context.Context { return t.ctx }
+
+// Store changes records inside the message's transaction.
+func (t *Turn) Store() azizayol.Store { return t.store }
+
+// User is the woman who sent the message.
+func (t *Turn) User() azizayol.User { return t.user }
+
+// Input is what she sent, as the dialog's Event saw it (for callbacks).
+func (t *Turn) Input() Input { return t.in }
+
+// Lang is the language she reads.
+func (t *Turn) Lang() azizayol.Lang { return t.sess.Lang }
+
+// SetLang changes the language of this and every later message.
+func (t *Turn) SetLang(l azizayol.Lang) { t.sess.Lang = l }
+
+// Data is the dialog's own small state (kept in the session).
+func (t *Turn) Data() map[string]string { return t.sess.Data }
+
+// T returns a text in her language. String values in data are HTML-escaped: they may
+// have come from her.
+func (t *Turn) T(id string, data map[string]any) string {
+	safe := make(map[string]any, len(data))
+	for k, v := range data {
+		if s, ok := v.(string); ok {
+			v = html.EscapeString(s)
+		}
+		safe[k] = v
+	}
+	s, err := locales.Text(t.sess.Lang, id, safe)
+	if err != nil {
+		t.fail(err)
+	}
+	return s
+}
+
+// Say sends a text in her language before the next prompt.
+func (t *Turn) Say(id string, data map[string]any) {
+	t.out = append(t.out, azizayol.Outbound{Text: t.T(id, data)})
+}
+
+// Go starts another dialog after this event.
+func (t *Turn) Go(dialog string) { t.next = dialog }
+
+// CanResume tells whether an interruption (emergency) left a place to go back to.
+func (t *Turn) CanResume() bool { return t.sess.Return != nil }
+
+// Resume takes her back, after this event, to where the interruption found her.
+func (t *Turn) Resume() { t.resumeRequested = true }
+
+// fail records the first error of the turn: the message is then not processed and will
+// be tried again.
+func (t *Turn) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+// button turns a choice into a button whose data names the step it belongs to.
+func (t *Turn) button(c Choice) azizayol.Button {
+	step := strconv.Itoa(t.sess.Step)
+	if c.Value == choiceSOS || c.Value == choiceMenu {
+		step = anyStep
+	}
+	data := step + ":" + c.Value
+	if len(data) > 64 { // Telegram's callback_data limit, in bytes
+		t.fail(fmt.Errorf("dialogs: button data %q is over 64 bytes", data))
+	}
+	return azizayol.Button{Label: c.Label, Data: data}
+}

@@ -1,0 +1,82 @@
+package azizayol
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// InboundKind says what a woman sent.
+type InboundKind string
+
+const (
+	KindText      InboundKind = "text"      // typed text
+	KindCommand   InboundKind = "command"   // /start, /help …: Command holds the name, Text the rest
+	KindButton    InboundKind = "button"    // a pressed button: Data holds its data
+	KindContact   InboundKind = "contact"   // a shared phone number
+	KindLocation  InboundKind = "location"  // a shared location
+	KindMedia     InboundKind = "media"     // a sticker, photo, voice …: Media holds the type, Text a caption
+	KindBlocked   InboundKind = "blocked"   // she blocked the bot (Telegram my_chat_member "kicked")
+	KindUnblocked InboundKind = "unblocked" // she unblocked it
+	KindIgnored   InboundKind = "ignored"   // something that needs no answer (an edit, a service message)
+)
+
+// Inbound is one thing a woman sent, in a form that knows no channel.
+type Inbound struct {
+	Kind      InboundKind `json:"kind"`
+	Text      string      `json:"text,omitempty"`
+	Command   string      `json:"command,omitempty"`
+	Data      string      `json:"data,omitempty"`
+	Phone     string      `json:"phone,omitempty"`
+	Lat       float64     `json:"lat,omitempty"`
+	Lon       float64     `json:"lon,omitempty"`
+	Media     string      `json:"media,omitempty"`
+	FileID    string      `json:"file_id,omitempty"`
+	LangHint  string      `json:"lang_hint,omitempty"`  // the client's language, e.g. Telegram's language_code
+	MessageID int         `json:"message_id,omitempty"` // the channel's id of her message, or of the message whose button she pressed
+	Ack       string      `json:"ack,omitempty"`        // a token the channel wants acknowledged (Telegram's callback query id)
+}
+
+// Ask is a special reply keyboard a channel can offer.
+type Ask string
+
+const (
+	AskContact  Ask = "contact"
+	AskLocation Ask = "location"
+)
+
+// Button is one option under a message. Data is what comes back when it is pressed;
+// channels without buttons show the options numbered.
+type Button struct {
+	Label string `json:"label"`
+	Data  string `json:"data"`
+}
+
+// Outbound is one message to a woman, in a form every channel can render. Text is in
+// Telegram's HTML subset (<b>, <i>, <a>); values from users are escaped before they get
+// there. Exactly one of Text and Ack is set.
+type Outbound struct {
+	Text    string     `json:"text,omitempty"`
+	Buttons [][]Button `json:"buttons,omitempty"`
+	Ask     Ask        `json:"ask,omitempty"`
+	Edit    int        `json:"edit,omitempty"` // edit this earlier message instead of sending a new one
+	Ack     string     `json:"ack,omitempty"`  // acknowledge a pressed button; sends no text
+}
+
+// Errors a channel returns from Send, so the outbox reads like its policy.
+var (
+	// ErrRecipientBlocked: she blocked the bot or her account is gone. Stop sending.
+	ErrRecipientBlocked = errors.New("recipient blocked the bot")
+	// ErrRejected: the channel refused this message for good (bad request). Retrying
+	// will not help.
+	ErrRejected = errors.New("message rejected by the channel")
+)
+
+// ThrottledError: the channel asks us to wait before sending again.
+type ThrottledError struct {
+	RetryAfter time.Duration
+}
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("throttled: retry after %s", e.RetryAfter)
+}

@@ -1,0 +1,139 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/azizayol/azizayol"
+)
+
+// Notification channels: wake-ups for the workers of every instance. A notification
+// can be lost while a listener reconnects, so workers also poll.
+const (
+	InboxChannel  = "azizayol_inbox"
+	OutboxChannel = "azizayol_outbox"
+)
+
+// StoreInbox stores updates as delivered, once each: an update stored before (the same
+// channel and external id) is left as it is. It returns how many were new. Only after
+// it returns may the channel be told that the updates arrived.
+func (db *DB) StoreInbox(ctx context.Context, entries ...azizayol.InboxEntry) (int, error) {
+	if len(entries) == 0 {
+		return 0, nil
+	}
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: store inbox: begin: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	batch := &pgx.Batch{}
+	for _, e := range entries {
+		batch.Queue(`INSERT INTO inbox (channel, external_id, user_key, payload)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (channel, external_id) DO NOTHING`,
+			e.Channel, e.ExternalID, e.UserKey, e.Payload)
+	}
+	batch.Queue(`SELECT pg_notify($1, '')`, InboxChannel)
+	results := tx.SendBatch(ctx, batch)
+	stored := 0
+	for range entries {
+		tag, err := results.Exec()
+		if err != nil {
+			results.Close()
+			return 0, fmt.Errorf("postgres: store inbox: %w", err)
+		}
+		stored += int(tag.RowsAffected())
+	}
+	if _, err := results.Exec(); err != nil {
+		results.Close()
+		return 0, fmt.Errorf("postgres: store inbox: notify: %w", err)
+	}
+	if err := results.Close(); err != nil {
+		return 0, fmt.Errorf("postgres: store inbox: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, fmt.Errorf("postgres: store inbox: commit: %w", err)
+	}
+	return stored, nil
+}
+
+// claimInbox takes the oldest due entry that is the first unprocessed one of its user,
+// and locks it. An entry whose predecessor is being processed (locked) or waits for a
+// retry is not first, so one user's entries never run concurrently or out of order,
+// on any number of instances.
+const claimInbox = `
+SELECT i.id, i.channel, i.external_id, i.user_key, i.payload, i.attempts
+FROM inbox i
+WHERE i.processed_at IS NULL AND i.next_attempt_at <= now()
+  AND NOT EXISTS (SELECT 1 FROM inbox p
+                  WHERE p.user_key = i.user_key AND p.processed_at IS NULL AND p.id < i.id)
+ORDER BY i.id
+LIMIT 1
+FOR UPDATE SKIP LOCKED`
+
+// ProcessNext runs fn on the next entry that may run now, inside one transaction that
+// also marks the entry processed. It reports false when nothing is due. When fn fails,
+// nothing fn did is kept and the entry is tried again later, with backoff; fn sees the
+// number of earlier attempts and decides when to give up.
+func (db *DB) ProcessNext(ctx context.Context, fn func(context.Context, azizayol.Tx, azizayol.InboxEntry) error) (bool, error) {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("postgres: process inbox: begin: %w", err)
+	}
+	defer tx.Rollback(ctx)
+
+	var e azizayol.InboxEntry
+	err = tx.QueryRow(ctx, claimInbox).Scan(&e.ID, &e.Channel, &e.ExternalID, &e.UserKey, &e.Payload, &e.Attempts)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("postgres: claim inbox entry: %w", err)
+	}
+
+	unit := &unitTx{tx: tx}
+	if err := fn(ctx, unit, e); err != nil {
+		tx.Rollback(ctx)
+		if ferr := db.inboxAttemptFailed(ctx, e, err); ferr != nil {
+			return true, errors.Join(err, ferr)
+		}
+		return true, fmt.Errorf("inbox entry %d: %w", e.ID, err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE inbox SET processed_at = now(), error = NULL WHERE id = $1`, e.ID); err != nil {
+		return true, fmt.Errorf("postgres: mark inbox entry %d processed: %w", e.ID, err)
+	}
+	if unit.enqueued > 0 {
+		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, OutboxChannel); err != nil {
+			return true, fmt.Errorf("postgres: notify outbox: %w", err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return true, fmt.Errorf("postgres: commit inbox entry %d: %w", e.ID, err)
+	}
+	return true, nil
+}
+
+// inboxAttemptFailed records a failed attempt and when to try again: 1 s, 2 s, 4 s …
+// up to a minute.
+func (db *DB) inboxAttemptFailed(ctx context.Context, e azizayol.InboxEntry, cause error) error {
+	wait := time.Second << min(e.Attempts, 6)
+	_, err := db.pool.Exec(ctx, `UPDATE inbox SET attempts = attempts + 1, error = $2,
+		next_attempt_at = now() + $3::interval WHERE id = $1`,
+		e.ID, cause.Error(), wait.String())
+	if err != nil {
+		return fmt.Errorf("postgres: record failed attempt of inbox entry %d: %w", e.ID, err)
+	}
+	return nil
+}
+
+// InboxPending counts entries not yet processed (for /metrics and tests).
+func (db *DB) InboxPending(ctx context.Context) (int, error) {
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM inbox WHERE processed_at IS NULL`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("postgres: count pending inbox: %w", err)
+	}
+	return n, nil
+}

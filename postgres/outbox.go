@@ -1,0 +1,134 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/azizayol/azizayol"
+)
+
+// Enqueue writes messages to the outbox inside the entry's transaction: they exist if
+// and only if the state they follow from was committed.
+func (u *unitTx) Enqueue(ctx context.Context, usr azizayol.User, msgs ...azizayol.Outbound) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	batch := &pgx.Batch{}
+	for _, m := range msgs {
+		body, err := json.Marshal(m)
+		if err != nil {
+			return fmt.Errorf("postgres: enqueue: encode message: %w", err)
+		}
+		batch.Queue(`INSERT INTO outbox (user_id, channel, address, message) VALUES ($1, $2, $3, $4)`,
+			usr.ID, usr.Channel, usr.Address, body)
+	}
+	if err := u.tx.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("postgres: enqueue %d messages for user %d: %w", len(msgs), usr.ID, err)
+	}
+	u.enqueued += len(msgs)
+	return nil
+}
+
+// claimOutbox takes the oldest due message that is the first pending one of its user,
+// and locks it, so her messages go out one at a time and in order.
+const claimOutbox = `
+SELECT o.id, o.user_id, o.channel, o.address, o.message, o.attempts, o.created_at,
+       u.blocked_at IS NOT NULL
+FROM outbox o JOIN users u ON u.id = o.user_id
+WHERE o.status = 'pending' AND o.next_attempt_at <= now() AND o.channel = ANY($1)
+  AND NOT EXISTS (SELECT 1 FROM outbox p
+                  WHERE p.user_id = o.user_id AND p.status = 'pending' AND p.id < o.id)
+ORDER BY o.id
+LIMIT 1
+FOR UPDATE OF o SKIP LOCKED`
+
+// SendNext gives the next message that may go out now on one of these channels to
+// send, and records what it reports. It reports false when nothing is due. The
+// message stays locked while send runs, so no other worker sends it too.
+func (db *DB) SendNext(ctx context.Context, channels []azizayol.Channel, send func(context.Context, azizayol.OutboxMessage) azizayol.Delivery) (bool, error) {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("postgres: send outbox: begin: %w", err)
+	}
+	defer tx.Rollback(ctx)
+
+	var (
+		m       azizayol.OutboxMessage
+		body    []byte
+		blocked bool
+	)
+	err = tx.QueryRow(ctx, claimOutbox, channels).Scan(&m.ID, &m.UserID, &m.Channel, &m.Address, &body, &m.Attempts, &m.Queued, &blocked)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("postgres: claim outbox message: %w", err)
+	}
+	if err := json.Unmarshal(body, &m.Message); err != nil {
+		return true, fmt.Errorf("postgres: decode outbox message %d: %w", m.ID, err)
+	}
+
+	var d azizayol.Delivery
+	if blocked {
+		d = azizayol.Delivery{Status: azizayol.UserBlocked}
+	} else {
+		d = send(ctx, m)
+	}
+	if err := recordDelivery(ctx, tx, m, d); err != nil {
+		return true, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return true, fmt.Errorf("postgres: commit outbox message %d: %w", m.ID, err)
+	}
+	return true, nil
+}
+
+func recordDelivery(ctx context.Context, tx pgx.Tx, m azizayol.OutboxMessage, d azizayol.Delivery) error {
+	var err error
+	switch d.Status {
+	case azizayol.Sent:
+		_, err = tx.Exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1,
+			external_id = $2 WHERE id = $1`, m.ID, d.ExternalID)
+	case azizayol.RetryLater:
+		// A wait our own limiter asked for is not a failed attempt; a failure is.
+		failed := 0
+		if d.Error != "" {
+			failed = 1
+		}
+		_, err = tx.Exec(ctx, `UPDATE outbox SET next_attempt_at = $2, attempts = attempts + $3,
+			last_error = coalesce(nullif($4, ''), last_error) WHERE id = $1`, m.ID, d.RetryAt, failed, d.Error)
+	case azizayol.Failed:
+		_, err = tx.Exec(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $2
+			WHERE id = $1`, m.ID, d.Error)
+	case azizayol.UserBlocked:
+		err = markBlocked(ctx, tx, m.UserID)
+	default:
+		err = fmt.Errorf("unknown delivery status %q", d.Status)
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: record delivery of outbox message %d: %w", m.ID, err)
+	}
+	return nil
+}
+
+// OutboxCounts counts outbox messages by status (for /metrics and tests).
+func (db *DB) OutboxCounts(ctx context.Context) (map[azizayol.DeliveryStatus]int, error) {
+	rows, err := db.pool.Query(ctx, `SELECT status, count(*) FROM outbox GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: count outbox: %w", err)
+	}
+	counts := map[azizayol.DeliveryStatus]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("postgres: count outbox: %w", err)
+		}
+		counts[azizayol.DeliveryStatus(s)] = n
+	}
+	return counts, rows.Err()
+}

@@ -1,0 +1,78 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/azizayol/azizayol"
+)
+
+// unitTx is the transaction of one inbox entry, as dialogs and the processor see it.
+type unitTx struct {
+	tx       pgx.Tx
+	enqueued int
+}
+
+// User finds or creates the user at this address and marks her seen now.
+func (u *unitTx) User(ctx context.Context, channel azizayol.Channel, address string) (azizayol.User, error) {
+	usr := azizayol.User{Channel: channel, Address: address}
+	var lang string
+	err := u.tx.QueryRow(ctx, `
+		INSERT INTO users (channel, address) VALUES ($1, $2)
+		ON CONFLICT (channel, address) DO UPDATE SET last_seen_at = now()
+		RETURNING id, lang, blocked_at IS NOT NULL, xmax = 0`,
+		channel, address).Scan(&usr.ID, &lang, &usr.Blocked, &usr.New)
+	if err != nil {
+		return usr, fmt.Errorf("postgres: find or create user: %w", err)
+	}
+	usr.Lang = azizayol.Lang(lang)
+	return usr, nil
+}
+
+// SetLanguage remembers her choice of language.
+func (u *unitTx) SetLanguage(ctx context.Context, userID int64, lang azizayol.Lang) error {
+	if _, err := u.tx.Exec(ctx, `UPDATE users SET lang = $2 WHERE id = $1`, userID, string(lang)); err != nil {
+		return fmt.Errorf("postgres: set language of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// SetBlocked records that she blocked (or unblocked) the bot. A block also stops her
+// queued messages.
+func (u *unitTx) SetBlocked(ctx context.Context, userID int64, blocked bool) error {
+	if !blocked {
+		if _, err := u.tx.Exec(ctx, `UPDATE users SET blocked_at = NULL WHERE id = $1`, userID); err != nil {
+			return fmt.Errorf("postgres: unblock user %d: %w", userID, err)
+		}
+		return nil
+	}
+	if err := markBlocked(ctx, u.tx, userID); err != nil {
+		return err
+	}
+	return nil
+}
+
+// markBlocked sets the user blocked and stops everything queued for her.
+func markBlocked(ctx context.Context, tx pgx.Tx, userID int64) error {
+	if _, err := tx.Exec(ctx, `UPDATE users SET blocked_at = coalesce(blocked_at, now()) WHERE id = $1`, userID); err != nil {
+		return fmt.Errorf("postgres: block user %d: %w", userID, err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE outbox SET status = 'blocked' WHERE user_id = $1 AND status = 'pending'`, userID); err != nil {
+		return fmt.Errorf("postgres: stop outbox of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// UserBlocked tells whether the user at this address has blocked the bot (for tests
+// and the console).
+func (db *DB) UserBlocked(ctx context.Context, channel azizayol.Channel, address string) (bool, error) {
+	var blocked bool
+	err := db.pool.QueryRow(ctx, `SELECT blocked_at IS NOT NULL FROM users WHERE channel = $1 AND address = $2`,
+		channel, address).Scan(&blocked)
+	if err != nil {
+		return false, fmt.Errorf("postgres: read user %s:%s: %w", channel, address, err)
+	}
+	return blocked, nil
+}

@@ -1,0 +1,50 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// renewLease extends a lease only if its holder still owns it.
+var renewLease = goredis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+  return redis.call("PEXPIRE", KEYS[1], ARGV[2])
+end
+return 0`)
+
+// Lease takes or renews the lease name for owner for ttl. It reports whether owner
+// holds it now. One instance at a time does a job that must not run twice, like
+// polling Telegram (a second poller gets 409 Conflict).
+func (c *Client) Lease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error) {
+	key := c.key("lease", name)
+	ok, err := c.rdb.SetNX(ctx, key, owner, ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("redis: take lease %s: %w", name, err)
+	}
+	if ok {
+		return true, nil
+	}
+	n, err := renewLease.Run(ctx, c.rdb, []string{key}, owner, ttl.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("redis: renew lease %s: %w", name, err)
+	}
+	return n == 1, nil
+}
+
+// ReleaseLease gives the lease up if owner holds it.
+func (c *Client) ReleaseLease(ctx context.Context, name, owner string) error {
+	key := c.key("lease", name)
+	if err := releaseLease.Run(ctx, c.rdb, []string{key}, owner).Err(); err != nil && err != goredis.Nil {
+		return fmt.Errorf("redis: release lease %s: %w", name, err)
+	}
+	return nil
+}
+
+var releaseLease = goredis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+  return redis.call("DEL", KEYS[1])
+end
+return 0`)
