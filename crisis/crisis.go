@@ -473,9 +473,20 @@ func classify(r rune) (cls uint8, folded rune, aposAfter bool) {
 	return clsSep, 0, false
 }
 
+// asciiClass and asciiFold are classify for ASCII, as tables.
+var asciiClass, asciiFold = func() (cls, fold [utf8.RuneSelf]uint8) {
+	for c := range utf8.RuneSelf {
+		k, f, _ := classify(rune(c))
+		cls[c], fold[c] = k, uint8(f)
+	}
+	return
+}()
+
 // scanner splits a string into normalised words. Each word is written twice:
-// loose without apostrophes, strict with them (as '). Words longer than
-// maxWordBytes keep their first whole runes and set overL/overS.
+// loose without apostrophes, strict with them (as '). strict is only filled
+// from the first apostrophe on (hasApos), copying loose then: most words have
+// none. Words longer than maxWordBytes keep their first whole runes and set
+// overL/overS.
 type scanner struct {
 	s       string
 	i       int
@@ -484,7 +495,7 @@ type scanner struct {
 	nl, ns  int
 	overL   bool
 	overS   bool
-	hasApos bool // strict holds an apostrophe
+	hasApos bool // strict is in use: the word has an apostrophe
 	aposAt  int  // index of the first apostrophe in strict
 	last    rune // last letter written, for combining marks
 }
@@ -502,19 +513,25 @@ func (sc *scanner) next() bool {
 	kind := none
 	apos := false // an apostrophe seen after a letter, kept if a letter follows
 	for sc.i < len(sc.s) {
-		r, size := rune(sc.s[sc.i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(sc.s[sc.i:])
-			if r == utf8.RuneError && size == 1 {
-				// invalid byte: a separator
-				sc.i++
-				if kind != none {
-					return true
-				}
-				continue
+		var (
+			cls       uint8
+			f, r      rune
+			aposAfter bool
+			size      = 1
+		)
+		if c := sc.s[sc.i]; c < utf8.RuneSelf {
+			cls, f = asciiClass[c], rune(asciiFold[c])
+		} else {
+			if c >= 0xC2 && c <= 0xDF && sc.i+1 < len(sc.s) && sc.s[sc.i+1]&0xC0 == 0x80 {
+				// Two-byte sequence (Cyrillic): decoded inline, it is
+				// most of a Russian or Uzbek Cyrillic message.
+				r, size = rune(c&0x1F)<<6|rune(sc.s[sc.i+1]&0x3F), 2
+			} else {
+				// An invalid byte decodes as U+FFFD, size 1: a separator.
+				r, size = utf8.DecodeRuneInString(sc.s[sc.i:])
 			}
+			cls, f, aposAfter = classify(r)
 		}
-		cls, f, aposAfter := classify(r)
 		switch cls {
 		case clsLetter:
 			if kind == digits {
@@ -558,36 +575,53 @@ func (sc *scanner) next() bool {
 
 // put appends a normalised rune to both spellings of the word.
 func (sc *scanner) put(r rune) {
-	n := utf8.RuneLen(r)
 	if !sc.overL {
-		if sc.nl+n <= maxWordBytes {
-			sc.nl += utf8.EncodeRune(sc.loose[sc.nl:], r)
-			sc.last = r
-		} else {
-			sc.overL = true
+		sc.nl, sc.overL = appendRune(&sc.loose, sc.nl, r)
+		sc.last = r
+		if sc.overL {
 			sc.last = 0
 		}
 	}
-	if !sc.overS {
-		if sc.ns+n <= maxWordBytes {
-			sc.ns += utf8.EncodeRune(sc.strict[sc.ns:], r)
-		} else {
-			sc.overS = true
-		}
+	if sc.hasApos && !sc.overS {
+		sc.ns, sc.overS = appendRune(&sc.strict, sc.ns, r)
 	}
 }
 
-// putApos appends an apostrophe to the strict spelling.
+// appendRune writes r at buf[n:] and returns the new length, or reports
+// that it does not fit.
+func appendRune(buf *[maxWordBytes]byte, n int, r rune) (int, bool) {
+	if r < utf8.RuneSelf {
+		if n < maxWordBytes {
+			buf[n] = byte(r)
+			return n + 1, false
+		}
+		return n, true
+	}
+	if n+utf8.RuneLen(r) > maxWordBytes {
+		return n, true
+	}
+	return n + utf8.EncodeRune(buf[n:], r), false
+}
+
+// putApos appends an apostrophe to the strict spelling, starting it from
+// the loose one at the first apostrophe.
 func (sc *scanner) putApos() {
 	if sc.overS {
 		return
 	}
-	if sc.ns+1 > maxWordBytes {
+	if !sc.hasApos {
+		sc.hasApos = true
+		if sc.overL {
+			sc.overS = true
+			return
+		}
+		sc.ns = copy(sc.strict[:], sc.loose[:sc.nl])
+		sc.aposAt = sc.ns
+	}
+	if sc.ns >= maxWordBytes {
+		// The apostrophe does not fit: no strict key can match.
 		sc.overS = true
 		return
-	}
-	if !sc.hasApos {
-		sc.hasApos, sc.aposAt = true, sc.ns
 	}
 	sc.strict[sc.ns] = '\''
 	sc.ns++
@@ -604,7 +638,7 @@ func (sc *scanner) combine(mark rune) bool {
 		// и and й are both two bytes and differ only in the last one. The
 		// и was just written to loose, and to strict unless it is full.
 		sc.loose[sc.nl-1]++
-		if !sc.overS {
+		if sc.hasApos && !sc.overS {
 			sc.strict[sc.ns-1]++
 		}
 		sc.last = 'й'
