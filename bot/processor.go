@@ -34,7 +34,7 @@ type Processor struct {
 	engine   Engine
 	channels map[azizayol.Channel]Channel
 	wake     *Signal // raised when an update is stored
-	sent     *Signal // raised when replies are queued
+	queued   func()  // called when replies are queued
 	poll     time.Duration
 
 	steps    *prometheus.CounterVec
@@ -42,10 +42,10 @@ type Processor struct {
 }
 
 // NewProcessor returns a processor; wake is raised by the intake when it stores an
-// update, queued is raised when replies wait in the outbox.
-func NewProcessor(inbox Inbox, sessions azizayol.SessionStore, engine Engine, channels []Channel, wake, queued *Signal, reg prometheus.Registerer) *Processor {
+// update, queued is called after replies are committed to the outbox.
+func NewProcessor(inbox Inbox, sessions azizayol.SessionStore, engine Engine, channels []Channel, wake *Signal, queued func(), reg prometheus.Registerer) *Processor {
 	p := &Processor{
-		inbox: inbox, sessions: sessions, engine: engine, wake: wake, sent: queued,
+		inbox: inbox, sessions: sessions, engine: engine, wake: wake, queued: queued,
 		channels: map[azizayol.Channel]Channel{},
 		poll:     time.Second,
 		steps: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -92,7 +92,7 @@ func (p *Processor) work(ctx context.Context) {
 		if found {
 			p.duration.Observe(time.Since(start).Seconds())
 			p.steps.WithLabelValues("ok").Inc()
-			p.sent.Raise()
+			p.queued()
 			continue
 		}
 		select {

@@ -11,67 +11,63 @@ import (
 // HTML source: under Telegram's 4096 characters after entity parsing, with room left.
 const MaxMessage = 4000
 
-// Split cuts a long message into messages of at most max UTF-16 units, at a line
-// break where it can, else at a space, never inside an HTML tag or entity. Tags open
-// at a cut are closed and opened again in the next part. The buttons go with the last
-// part, which is the one she answers.
+// Split cuts a long message into messages of at most max UTF-16 units: at a line
+// break in the second half of a part, else at a space, else anywhere between
+// characters, never inside an HTML tag or entity. Tags open at a cut are closed there
+// and opened again in the next part. The buttons go with the last part, which is the
+// one she answers; an edit applies to the first.
 func Split(m azizayol.Outbound, max int) []azizayol.Outbound {
 	if m.Text == "" || utf16Len(m.Text) <= max {
 		return []azizayol.Outbound{m}
 	}
+	toks := tokens(m.Text)
 	var parts []string
-	var (
-		cur       strings.Builder
-		curLen    int
-		open      []string // names of open tags, outermost first
-		breakAt   = -1     // byte offset in cur after the last good break
-		breakOpen []string
-	)
-	reopen := func(tags []string) string {
-		var b strings.Builder
-		for _, t := range tags {
-			b.WriteString(t)
+	var reopen []string // tags open where this part starts
+	for pos := 0; pos < len(toks); {
+		open := reopen
+		size := utf16Len(strings.Join(reopen, ""))
+		type cut struct {
+			at   int
+			open []string
 		}
-		return b.String()
-	}
-	closing := func(tags []string) string {
-		var b strings.Builder
-		for i := len(tags) - 1; i >= 0; i-- {
-			b.WriteString("</" + tagName(tags[i]) + ">")
-		}
-		return b.String()
-	}
-	cut := func() {
-		text, tags := cur.String(), open
-		rest := ""
-		if breakAt > 0 {
-			text, rest, tags = cur.String()[:breakAt], cur.String()[breakAt:], breakOpen
-		}
-		parts = append(parts, strings.TrimRight(text, " \n")+closing(tags))
-		cur.Reset()
-		cur.WriteString(reopen(tags) + strings.TrimLeft(rest, " \n"))
-		curLen = utf16Len(cur.String())
-		breakAt = -1
-	}
-	for _, tok := range tokens(m.Text) {
-		n := utf16Len(tok)
-		if curLen+n+utf16Len(closing(open)) > max && cur.Len() > 0 {
-			cut()
-		}
-		cur.WriteString(tok)
-		curLen += n
-		switch {
-		case strings.HasPrefix(tok, "</"):
-			if len(open) > 0 {
-				open = open[:len(open)-1]
+		var line, space cut
+		i := pos
+		for ; i < len(toks); i++ {
+			next := withTag(open, toks[i])
+			if size+utf16Len(toks[i])+utf16Len(closing(next)) > max {
+				break
 			}
-		case strings.HasPrefix(tok, "<"):
-			open = append(open, tok)
-		case tok == "\n" || tok == " ":
-			breakAt, breakOpen = cur.Len(), append([]string(nil), open...)
+			size += utf16Len(toks[i])
+			open = next
+			switch toks[i] {
+			case "\n":
+				line = cut{i + 1, open}
+			case " ":
+				space = cut{i + 1, open}
+			}
+		}
+		end := cut{i, open}
+		switch {
+		case i == len(toks):
+		case line.at > pos+(i-pos)/2:
+			end = line
+		case space.at > pos:
+			end = space
+		case line.at > pos:
+			end = line
+		case i == pos: // one token longer than max: cannot happen with a sane max
+			end = cut{pos + 1, withTag(open, toks[pos])}
+		}
+		text := strings.Join(reopen, "") + strings.Join(toks[pos:end.at], "")
+		text = strings.TrimRight(text, " \n") + closing(end.open)
+		if visible(text) {
+			parts = append(parts, text)
+		}
+		pos, reopen = end.at, end.open
+		for pos < len(toks) && (toks[pos] == " " || toks[pos] == "\n") {
+			pos++
 		}
 	}
-	parts = append(parts, cur.String())
 
 	out := make([]azizayol.Outbound, len(parts))
 	for i, p := range parts {
@@ -80,6 +76,38 @@ func Split(m azizayol.Outbound, max int) []azizayol.Outbound {
 	out[0].Edit = m.Edit
 	out[len(out)-1].Buttons, out[len(out)-1].Ask = m.Buttons, m.Ask
 	return out
+}
+
+// withTag returns the open tags after tok: a new slice, so saved cuts keep theirs.
+func withTag(open []string, tok string) []string {
+	switch {
+	case strings.HasPrefix(tok, "</"):
+		if len(open) > 0 {
+			return open[: len(open)-1 : len(open)-1]
+		}
+	case strings.HasPrefix(tok, "<"):
+		return append(open[:len(open):len(open)], tok)
+	}
+	return open
+}
+
+// closing closes the open tags, innermost first.
+func closing(open []string) string {
+	var b strings.Builder
+	for i := len(open) - 1; i >= 0; i-- {
+		b.WriteString("</" + tagName(open[i]) + ">")
+	}
+	return b.String()
+}
+
+// visible tells whether text shows anything once its tags are gone.
+func visible(text string) bool {
+	for _, tok := range tokens(text) {
+		if !strings.HasPrefix(tok, "<") && strings.TrimSpace(tok) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // tokens splits HTML text into tags, entities and single characters.

@@ -129,11 +129,17 @@ func Standard(crisis Crisis, idle time.Duration) *Engine {
 // new session and the messages to send. Changes go through store, inside the
 // transaction that records the message.
 func (e *Engine) Handle(ctx context.Context, store azizayol.Store, u azizayol.User, sess *azizayol.Session, in azizayol.Inbound) (*azizayol.Session, []azizayol.Outbound, error) {
-	fresh := sess == nil || e.dialogs[sess.Dialog] == nil
+	fresh := sess == nil
 	if fresh {
 		sess = &azizayol.Session{Lang: firstLang(u, in)}
 	} else {
 		sess = cloneSession(sess)
+		if d := e.dialogs[sess.Dialog]; d == nil || !hasState(d, sess.State) {
+			// A place this version does not know (a session saved before a deploy
+			// renamed it): she continues from the menu.
+			menu := e.dialogs[MenuDialog]
+			sess.Dialog, sess.State, sess.Data, sess.Return = menu.Name(), menu.Initial(), map[string]string{}, nil
+		}
 	}
 	t := &Turn{ctx: ctx, engine: e, store: store, user: u, sess: sess}
 	e.handle(t, fresh, in)
@@ -145,18 +151,18 @@ func (e *Engine) Handle(ctx context.Context, store azizayol.Store, u azizayol.Us
 
 func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 	text := in.Text
-	if !utf8.ValidString(text) {
-		t.Say("input.unreadable", nil)
-		e.resume(t, fresh)
-		return
-	}
 	// Emergency first: words of danger interrupt whatever she was doing, in any
-	// language, in any step, in a caption too.
+	// language, in any step, in a caption too, even among unreadable bytes.
 	if text != "" && in.Kind != azizayol.KindButton {
 		if _, ok := e.crisis.Match(text); ok {
 			e.interrupt(t)
 			return
 		}
+	}
+	if !utf8.ValidString(text) {
+		t.Say("input.unreadable", nil)
+		e.resume(t, fresh)
+		return
 	}
 	if in.Kind == azizayol.KindCommand {
 		e.command(t, fresh, in)
@@ -270,11 +276,6 @@ func (e *Engine) resumePlace(t *Turn) {
 // step fires the event her input means in the current dialog.
 func (e *Engine) step(t *Turn, in Input) {
 	d := e.dialogs[t.sess.Dialog]
-	if !hasState(d, t.sess.State) {
-		// A state this version does not know (an old session after a deploy).
-		e.start(t, MenuDialog)
-		return
-	}
 	t.in = in
 	m := fsm.NewFSM(t.sess.State, d.Events(), d.Callbacks(t))
 

@@ -11,13 +11,6 @@ import (
 	"github.com/azizayol/azizayol"
 )
 
-// Notification channels: wake-ups for the workers of every instance. A notification
-// can be lost while a listener reconnects, so workers also poll.
-const (
-	InboxChannel  = "azizayol_inbox"
-	OutboxChannel = "azizayol_outbox"
-)
-
 // StoreInbox stores updates as delivered, once each: an update stored before (the same
 // channel and external id) is left as it is. It returns how many were new. Only after
 // it returns may the channel be told that the updates arrived.
@@ -36,7 +29,6 @@ func (db *DB) StoreInbox(ctx context.Context, entries ...azizayol.InboxEntry) (i
 			VALUES ($1, $2, $3, $4) ON CONFLICT (channel, external_id) DO NOTHING`,
 			e.Channel, e.ExternalID, e.UserKey, e.Payload)
 	}
-	batch.Queue(`SELECT pg_notify($1, '')`, InboxChannel)
 	results := tx.SendBatch(ctx, batch)
 	stored := 0
 	for range entries {
@@ -46,10 +38,6 @@ func (db *DB) StoreInbox(ctx context.Context, entries ...azizayol.InboxEntry) (i
 			return 0, fmt.Errorf("postgres: store inbox: %w", err)
 		}
 		stored += int(tag.RowsAffected())
-	}
-	if _, err := results.Exec(); err != nil {
-		results.Close()
-		return 0, fmt.Errorf("postgres: store inbox: notify: %w", err)
 	}
 	if err := results.Close(); err != nil {
 		return 0, fmt.Errorf("postgres: store inbox: %w", err)
@@ -94,21 +82,30 @@ func (db *DB) ProcessNext(ctx context.Context, fn func(context.Context, azizayol
 		return false, fmt.Errorf("postgres: claim inbox entry: %w", err)
 	}
 
-	unit := &unitTx{tx: tx}
-	if err := fn(ctx, unit, e); err != nil {
-		tx.Rollback(ctx)
-		if ferr := db.inboxAttemptFailed(ctx, e, err); ferr != nil {
-			return true, errors.Join(err, ferr)
+	// fn runs in a savepoint: when it fails, what it did is undone while the entry
+	// stays locked, and the failed attempt is recorded in the same transaction, so no
+	// other worker can take the entry before its backoff is set.
+	work, err := tx.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("postgres: process inbox: savepoint: %w", err)
+	}
+	if ferr := fn(ctx, &unitTx{tx: work}, e); ferr != nil {
+		if err := work.Rollback(ctx); err != nil {
+			return true, errors.Join(ferr, fmt.Errorf("postgres: roll back to savepoint: %w", err))
 		}
-		return true, fmt.Errorf("inbox entry %d: %w", e.ID, err)
+		if err := inboxAttemptFailed(ctx, tx, e, ferr); err != nil {
+			return true, errors.Join(ferr, err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return true, errors.Join(ferr, fmt.Errorf("postgres: commit failed attempt: %w", err))
+		}
+		return true, fmt.Errorf("inbox entry %d: %w", e.ID, ferr)
+	}
+	if err := work.Commit(ctx); err != nil {
+		return true, fmt.Errorf("postgres: release savepoint: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE inbox SET processed_at = now(), error = NULL WHERE id = $1`, e.ID); err != nil {
 		return true, fmt.Errorf("postgres: mark inbox entry %d processed: %w", e.ID, err)
-	}
-	if unit.enqueued > 0 {
-		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, OutboxChannel); err != nil {
-			return true, fmt.Errorf("postgres: notify outbox: %w", err)
-		}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return true, fmt.Errorf("postgres: commit inbox entry %d: %w", e.ID, err)
@@ -118,9 +115,9 @@ func (db *DB) ProcessNext(ctx context.Context, fn func(context.Context, azizayol
 
 // inboxAttemptFailed records a failed attempt and when to try again: 1 s, 2 s, 4 s …
 // up to a minute.
-func (db *DB) inboxAttemptFailed(ctx context.Context, e azizayol.InboxEntry, cause error) error {
+func inboxAttemptFailed(ctx context.Context, tx pgx.Tx, e azizayol.InboxEntry, cause error) error {
 	wait := time.Second << min(e.Attempts, 6)
-	_, err := db.pool.Exec(ctx, `UPDATE inbox SET attempts = attempts + 1, error = $2,
+	_, err := tx.Exec(ctx, `UPDATE inbox SET attempts = attempts + 1, error = $2,
 		next_attempt_at = now() + $3::interval WHERE id = $1`,
 		e.ID, cause.Error(), wait.String())
 	if err != nil {

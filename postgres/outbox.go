@@ -29,7 +29,6 @@ func (u *unitTx) Enqueue(ctx context.Context, usr azizayol.User, msgs ...azizayo
 	if err := u.tx.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("postgres: enqueue %d messages for user %d: %w", len(msgs), usr.ID, err)
 	}
-	u.enqueued += len(msgs)
 	return nil
 }
 

@@ -11,8 +11,7 @@ import (
 
 // unitTx is the transaction of one inbox entry, as dialogs and the processor see it.
 type unitTx struct {
-	tx       pgx.Tx
-	enqueued int
+	tx pgx.Tx
 }
 
 // User finds or creates the user at this address and marks her seen now.

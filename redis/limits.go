@@ -8,6 +8,10 @@ import (
 	"github.com/go-redis/redis_rate/v10"
 )
 
+// rateKeyPrefix is what redis_rate puts before every key it is given: the limiter's
+// keys are "rate:<prefix>rate:<key>".
+const rateKeyPrefix = "rate:"
+
 // Limiter is a rate limiter shared by every instance that uses the same Redis and
 // prefix (GCRA, via go-redis/redis_rate).
 type Limiter struct {

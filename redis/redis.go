@@ -48,9 +48,19 @@ func (c *Client) key(parts ...string) string {
 	return k
 }
 
-// DeletePrefix removes every key of this client's prefix (tests clean up with it).
+// DeletePrefix removes every key of this client's prefix, the limiter's included
+// (tests clean up with it).
 func (c *Client) DeletePrefix(ctx context.Context) error {
-	iter := c.rdb.Scan(ctx, 0, c.prefix+"*", 500).Iterator()
+	for _, pattern := range []string{c.prefix + "*", rateKeyPrefix + c.prefix + "*"} {
+		if err := c.deleteMatching(ctx, pattern); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Client) deleteMatching(ctx context.Context, pattern string) error {
+	iter := c.rdb.Scan(ctx, 0, pattern, 500).Iterator()
 	var keys []string
 	for iter.Next(ctx) {
 		keys = append(keys, iter.Val())

@@ -151,7 +151,7 @@ func waitHTTP(t *testing.T, addr string, done <-chan error, logs *syncBuffer) {
 	t.Fatalf("serve did not listen on %s\n%s", addr, logs.String())
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

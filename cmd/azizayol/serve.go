@@ -63,6 +63,18 @@ func open(ctx context.Context, cfg config) (*platform, error) {
 	}, nil
 }
 
+// received wakes the workers of every instance after an update is stored.
+func (p *platform) received() {
+	p.stored.Raise()
+	p.rdb.Wake(context.Background(), "inbox")
+}
+
+// replied wakes the senders of every instance after replies are queued.
+func (p *platform) replied() {
+	p.queued.Raise()
+	p.rdb.Wake(context.Background(), "outbox")
+}
+
 func (p *platform) close() {
 	p.rdb.Close()
 	p.db.Close()
@@ -71,11 +83,11 @@ func (p *platform) close() {
 // run starts the processor and the sender for these channels, and the wake-ups from
 // other instances; it returns when ctx ends and they have stopped.
 func (p *platform) run(ctx context.Context, wg *sync.WaitGroup, cfg config, parse []bot.Channel, send []bot.Channel, limits map[azizayol.Channel]bot.Limits) {
-	proc := bot.NewProcessor(p.db, p.rdb.Sessions(cfg.SessionIdle), p.engine, parse, p.stored, p.queued, p.metrics)
+	proc := bot.NewProcessor(p.db, p.rdb.Sessions(cfg.SessionIdle), p.engine, parse, p.stored, p.replied, p.metrics)
 	sender := bot.NewSender(p.db, send, limits, p.rdb.Limiter(), p.queued, p.metrics)
 	for _, f := range []func(){
-		func() { p.db.Listen(ctx, postgres.InboxChannel, p.stored.Raise) },
-		func() { p.db.Listen(ctx, postgres.OutboxChannel, p.queued.Raise) },
+		func() { p.rdb.OnWake(ctx, "inbox", p.stored.Raise) },
+		func() { p.rdb.OnWake(ctx, "outbox", p.queued.Raise) },
 		func() { proc.Run(ctx, cfg.Workers) },
 		func() { sender.Run(ctx, cfg.Senders) },
 	} {
@@ -124,7 +136,7 @@ func serve(ctx context.Context, cfg config) error {
 
 	switch cfg.TelegramMode {
 	case "webhook":
-		mux.Handle("POST /telegram/webhook", telegram.NewWebhook(cfg.TelegramWebhookSecret, p.db, p.stored.Raise))
+		mux.Handle("POST /telegram/webhook", telegram.NewWebhook(cfg.TelegramWebhookSecret, p.db, p.received))
 		if err := tg.SetWebhook(ctx, cfg.TelegramWebhookURL, cfg.TelegramWebhookSecret); err != nil {
 			// Updates keep coming to the URL set before; say so and go on.
 			slog.Error("setting the webhook failed", "err", err)
@@ -137,7 +149,7 @@ func serve(ctx context.Context, cfg config) error {
 		lease := func(ctx context.Context) (bool, error) {
 			return p.rdb.Lease(ctx, "telegram-poller", owner, time.Minute)
 		}
-		poller := tg.NewPoller(p.db, lease, p.stored.Raise)
+		poller := tg.NewPoller(p.db, lease, p.received)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -208,7 +220,7 @@ func shellChat(ctx context.Context, cfg config, who string, stdin io.Reader, std
 	term := shell.New(stdout)
 	p.run(ctx, &wg, cfg, []bot.Channel{term}, []bot.Channel{term}, nil)
 	fmt.Fprintln(stdout, "Aziz-ayol shell. Type /start to begin, a number to press a button; Ctrl-D to quit.")
-	if err := shell.Read(ctx, stdin, who, p.db, p.stored.Raise); err != nil && ctx.Err() == nil {
+	if err := shell.Read(ctx, stdin, who, p.db, p.received); err != nil && ctx.Err() == nil {
 		return err
 	}
 	time.Sleep(500 * time.Millisecond) // let the last answer print

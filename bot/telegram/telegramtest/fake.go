@@ -63,6 +63,9 @@ type Server struct {
 	clock atomic.Pointer[func() time.Time]
 
 	mu sync.Mutex
+	// onSent, when set, is told of every message sent (see OnSent).
+	onSent atomic.Pointer[func(Message)]
+
 	// changed is closed (and replaced) on every state change, waking long
 	// polls, the webhook deliverer and WaitFor.
 	changed chan struct{}
@@ -148,6 +151,11 @@ func (s *Server) SetNow(now func() time.Time) {
 	}
 	s.clock.Store(&now)
 }
+
+// OnSent calls fn with every message the bot sends, as it is stored. fn runs under
+// the fake's lock: it must be quick and must not call the Server. Load tests use it
+// to time replies without polling.
+func (s *Server) OnSent(fn func(Message)) { s.onSent.Store(&fn) }
 
 func (s *Server) now() time.Time { return (*s.clock.Load())() }
 

@@ -158,6 +158,10 @@ func (s *Server) sendMessage(c *call) (any, *apiError) {
 	m.original = m.cur
 	chat.messages[m.cur.ID] = m
 	chat.sent = append(chat.sent, m)
+	if hook := s.onSent.Load(); hook != nil {
+		sent := m.cur
+		defer (*hook)(sent) // after the message is stored, still under the lock
+	}
 	s.notifyLocked()
 	return s.botMessageModelLocked(m), nil
 }

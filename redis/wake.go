@@ -1,0 +1,48 @@
+package redis
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Wake tells the workers of every instance that there is work on topic ("inbox",
+// "outbox"). It is a hint sent after a commit: a lost one costs only the workers'
+// poll interval. (PostgreSQL's NOTIFY would do the same inside the transaction, but
+// it serialises every committing transaction on one lock.)
+func (c *Client) Wake(ctx context.Context, topic string) {
+	if err := c.rdb.Publish(ctx, c.key("wake", topic), "").Err(); err != nil && ctx.Err() == nil {
+		slog.Debug("redis: wake-up not published", "topic", topic, "err", err)
+	}
+}
+
+// OnWake calls fn for every wake-up on topic until ctx ends, resubscribing after a
+// failure.
+func (c *Client) OnWake(ctx context.Context, topic string, fn func()) {
+	for ctx.Err() == nil {
+		sub := c.rdb.Subscribe(ctx, c.key("wake", topic))
+		if _, err := sub.Receive(ctx); err != nil {
+			sub.Close()
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		fn() // anything published while we were not subscribed
+		wakeups := sub.Channel()
+	receive:
+		for {
+			select {
+			case <-ctx.Done():
+				break receive
+			case _, ok := <-wakeups:
+				if !ok {
+					break receive
+				}
+				fn()
+			}
+		}
+		sub.Close()
+	}
+}
