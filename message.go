@@ -54,13 +54,14 @@ type Button struct {
 
 // Outbound is one message to a woman, in a form every channel can render. Text is in
 // Telegram's HTML subset (<b>, <i>, <a>); values from users are escaped before they get
-// there. Exactly one of Text and Ack is set.
+// there. Ack, when set, acknowledges a pressed button first; a message may be an
+// acknowledgement alone, with no Text.
 type Outbound struct {
 	Text    string     `json:"text,omitempty"`
 	Buttons [][]Button `json:"buttons,omitempty"`
 	Ask     Ask        `json:"ask,omitempty"`
 	Edit    int        `json:"edit,omitempty"` // edit this earlier message instead of sending a new one
-	Ack     string     `json:"ack,omitempty"`  // acknowledge a pressed button; sends no text
+	Ack     string     `json:"ack,omitempty"`  // acknowledge a pressed button (Telegram's callback query id)
 }
 
 // Errors a channel returns from Send, so the outbox reads like its policy.

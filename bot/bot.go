@@ -7,7 +7,6 @@ package bot
 
 import (
 	"context"
-	"sync"
 
 	"github.com/azizayol/azizayol"
 )
@@ -24,26 +23,23 @@ type Channel interface {
 	Send(ctx context.Context, address string, m azizayol.Outbound) (externalID string, err error)
 }
 
-// Signal wakes every goroutine waiting on it (a closed channel is a broadcast).
+// Signal wakes idle workers: each Raise wakes at most one. A woken worker keeps taking
+// work until none is left, so waking every worker for every update would only make
+// the others ask the database for nothing.
 type Signal struct {
-	mu sync.Mutex
 	ch chan struct{}
 }
 
-// NewSignal returns a signal nobody has raised yet.
-func NewSignal() *Signal { return &Signal{ch: make(chan struct{})} }
+// NewSignal returns a signal for up to n waiting workers.
+func NewSignal(n int) *Signal { return &Signal{ch: make(chan struct{}, max(n, 1))} }
 
-// Raise wakes everyone waiting now.
+// Raise wakes one waiting worker, or the next one to wait.
 func (s *Signal) Raise() {
-	s.mu.Lock()
-	close(s.ch)
-	s.ch = make(chan struct{})
-	s.mu.Unlock()
+	select {
+	case s.ch <- struct{}{}:
+	default: // enough wake-ups are pending already
+	}
 }
 
-// Wait returns a channel that is closed at the next Raise.
-func (s *Signal) Wait() <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.ch
-}
+// Wait returns the channel a worker receives its wake-up from.
+func (s *Signal) Wait() <-chan struct{} { return s.ch }

@@ -19,7 +19,7 @@ const GiveUpAfter = 5
 
 // Inbox is the stored updates, as the processor takes them.
 type Inbox interface {
-	ProcessNext(ctx context.Context, fn func(context.Context, azizayol.Tx, azizayol.InboxEntry) error) (bool, error)
+	ProcessNext(ctx context.Context, userKey string, fn func(context.Context, azizayol.Tx, azizayol.InboxEntry) error) (bool, error)
 }
 
 // Engine runs the dialogs (dialogs.Engine).
@@ -33,19 +33,21 @@ type Processor struct {
 	sessions azizayol.SessionStore
 	engine   Engine
 	channels map[azizayol.Channel]Channel
-	wake     *Signal // raised when an update is stored
-	queued   func()  // called when replies are queued
+	hints    chan string // keys of users whose updates were just stored here
+	wake     *Signal     // raised when updates were stored elsewhere
+	queued   func(userID int64) // called when replies to her are committed to the outbox
 	poll     time.Duration
 
 	steps    *prometheus.CounterVec
 	duration prometheus.Histogram
 }
 
-// NewProcessor returns a processor; wake is raised by the intake when it stores an
-// update, queued is called after replies are committed to the outbox.
-func NewProcessor(inbox Inbox, sessions azizayol.SessionStore, engine Engine, channels []Channel, wake *Signal, queued func(), reg prometheus.Registerer) *Processor {
+// NewProcessor returns a processor; wake is raised when updates were stored by
+// another instance, queued is called after replies are committed to the outbox.
+func NewProcessor(inbox Inbox, sessions azizayol.SessionStore, engine Engine, channels []Channel, wake *Signal, queued func(userID int64), reg prometheus.Registerer) *Processor {
 	p := &Processor{
 		inbox: inbox, sessions: sessions, engine: engine, wake: wake, queued: queued,
+		hints:    make(chan string, 4096),
 		channels: map[azizayol.Channel]Channel{},
 		poll:     time.Second,
 		steps: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -77,34 +79,62 @@ func (p *Processor) Run(ctx context.Context, workers int) {
 	}
 }
 
+// Received tells the workers whose updates this instance has just stored: a worker
+// takes that woman's entries directly, without scanning the inbox.
+func (p *Processor) Received(userKeys ...string) {
+	for _, k := range userKeys {
+		select {
+		case p.hints <- k:
+		default: // too many at once: a worker scans the inbox instead
+			p.wake.Raise()
+		}
+	}
+}
+
 func (p *Processor) work(ctx context.Context) {
+	key := "" // whose entries to take; "" is anyone's (a scan, at start and on a poll)
 	for ctx.Err() == nil {
-		wait := p.wake.Wait()
+		p.drain(ctx, key)
+		select {
+		case <-ctx.Done():
+		case key = <-p.hints:
+		case <-p.wake.Wait():
+			key = ""
+		case <-time.After(p.poll):
+			key = ""
+		}
+	}
+}
+
+// drain processes the due entries of one user (or of anyone) until none is left.
+func (p *Processor) drain(ctx context.Context, userKey string) {
+	for ctx.Err() == nil {
 		start := time.Now()
-		found, err := p.inbox.ProcessNext(ctx, p.process)
+		var replied int64 // the user answered, if any
+		found, err := p.inbox.ProcessNext(ctx, userKey, func(ctx context.Context, tx azizayol.Tx, e azizayol.InboxEntry) error {
+			return p.process(ctx, tx, e, &replied)
+		})
 		if err != nil {
 			if ctx.Err() == nil {
 				slog.Error("processing an inbox entry failed", "err", err)
 				p.steps.WithLabelValues("error").Inc()
 			}
-			continue
+			return
 		}
-		if found {
-			p.duration.Observe(time.Since(start).Seconds())
-			p.steps.WithLabelValues("ok").Inc()
-			p.queued()
-			continue
+		if !found {
+			return
 		}
-		select {
-		case <-ctx.Done():
-		case <-wait:
-		case <-time.After(p.poll):
+		p.duration.Observe(time.Since(start).Seconds())
+		p.steps.WithLabelValues("ok").Inc()
+		if replied != 0 {
+			p.queued(replied)
 		}
 	}
 }
 
-// process handles one entry inside its transaction.
-func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.InboxEntry) (err error) {
+// process handles one entry inside its transaction; replied is set to the user it
+// queued replies for.
+func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.InboxEntry, replied *int64) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
@@ -141,14 +171,10 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 		u.Blocked = false
 	}
 
-	var msgs []azizayol.Outbound
-	if in.Ack != "" {
-		msgs = append(msgs, azizayol.Outbound{Ack: in.Ack})
-	}
 	if e.Attempts >= GiveUpAfter {
 		slog.Error("giving up on an inbox entry", "entry", e.ID, "user", u.ID, "attempts", e.Attempts)
-		msgs = append(msgs, apology(u))
-		return tx.Enqueue(ctx, u, msgs...)
+		*replied = u.ID
+		return tx.Enqueue(ctx, u, acknowledged(in.Ack, []azizayol.Outbound{apology(u)})...)
 	}
 
 	before, err := p.sessions.Load(ctx, u.ID, e.ID)
@@ -159,15 +185,30 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 	if err != nil {
 		return err
 	}
+	var msgs []azizayol.Outbound
 	for _, r := range replies {
 		msgs = append(msgs, Split(r, MaxMessage)...)
 	}
-	if err := tx.Enqueue(ctx, u, msgs...); err != nil {
+	if err := tx.Enqueue(ctx, u, acknowledged(in.Ack, msgs)...); err != nil {
 		return err
 	}
+	*replied = u.ID
 	// Saved last, just before the commit; if the commit fails the entry runs again
 	// from the session as it was before (see azizayol.SessionStore).
 	return p.sessions.Save(ctx, u.ID, e.ID, before, after)
+}
+
+// acknowledged carries the acknowledgement of a pressed button with the first reply,
+// so one outbox message does both; with no reply it goes alone.
+func acknowledged(ack string, msgs []azizayol.Outbound) []azizayol.Outbound {
+	if ack == "" {
+		return msgs
+	}
+	if len(msgs) == 0 {
+		return []azizayol.Outbound{{Ack: ack}}
+	}
+	msgs[0].Ack = ack
+	return msgs
 }
 
 func apology(u azizayol.User) azizayol.Outbound {

@@ -14,7 +14,7 @@ import (
 
 // Outbox is the queued messages, as the sender takes them.
 type Outbox interface {
-	SendNext(ctx context.Context, channels []azizayol.Channel, send func(context.Context, azizayol.OutboxMessage) azizayol.Delivery) (bool, error)
+	SendNext(ctx context.Context, channels []azizayol.Channel, userID int64, send func(context.Context, azizayol.OutboxMessage) azizayol.Delivery) (bool, error)
 }
 
 // Limiter is a rate limit shared by every instance (redis.Limiter).
@@ -45,7 +45,8 @@ type Sender struct {
 	names    []azizayol.Channel
 	limits   map[azizayol.Channel]Limits
 	limiter  Limiter
-	wake     *Signal
+	hints    chan int64 // users whose replies were just queued here
+	wake     *Signal    // raised when replies were queued by another instance
 	poll     time.Duration
 	now      func() time.Time
 
@@ -56,7 +57,7 @@ type Sender struct {
 func NewSender(outbox Outbox, channels []Channel, limits map[azizayol.Channel]Limits, limiter Limiter, wake *Signal, reg prometheus.Registerer) *Sender {
 	s := &Sender{
 		outbox: outbox, channels: map[azizayol.Channel]Channel{}, limits: limits, limiter: limiter,
-		wake: wake, poll: 500 * time.Millisecond, now: time.Now,
+		wake: wake, poll: 500 * time.Millisecond, now: time.Now, hints: make(chan int64, 4096),
 		results: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "azizayol_outbox_attempts_total", Help: "Attempts to send an outbox message, by channel and result.",
 		}, []string{"channel", "result"}),
@@ -83,20 +84,43 @@ func (s *Sender) Run(ctx context.Context, workers int) {
 	}
 }
 
+// Queued tells the senders whose replies this instance has just queued: a sender
+// takes that woman's messages directly, without scanning the outbox.
+func (s *Sender) Queued(userID int64) {
+	select {
+	case s.hints <- userID:
+	default: // too many at once: a sender scans the outbox instead
+		s.wake.Raise()
+	}
+}
+
 func (s *Sender) work(ctx context.Context) {
+	var user int64 // whose messages to send; 0 is anyone's (a scan, at start and on a poll)
 	for ctx.Err() == nil {
-		wait := s.wake.Wait()
-		found, err := s.outbox.SendNext(ctx, s.names, s.send)
-		if err != nil && ctx.Err() == nil {
-			slog.Error("sending an outbox message failed", "err", err)
-		}
-		if found {
-			continue
-		}
+		s.drain(ctx, user)
 		select {
 		case <-ctx.Done():
-		case <-wait:
+		case user = <-s.hints:
+		case <-s.wake.Wait():
+			user = 0
 		case <-time.After(s.poll):
+			user = 0
+		}
+	}
+}
+
+// drain sends the due messages of one user (or of anyone) until none is left.
+func (s *Sender) drain(ctx context.Context, user int64) {
+	for ctx.Err() == nil {
+		found, err := s.outbox.SendNext(ctx, s.names, user, s.send)
+		if err != nil {
+			if ctx.Err() == nil {
+				slog.Error("sending an outbox message failed", "err", err)
+			}
+			return
+		}
+		if !found {
+			return
 		}
 	}
 }
@@ -112,7 +136,7 @@ func (s *Sender) send(ctx context.Context, m azizayol.OutboxMessage) azizayol.De
 func (s *Sender) attempt(ctx context.Context, m azizayol.OutboxMessage) azizayol.Delivery {
 	ch := s.channels[m.Channel]
 	limits := s.limits[m.Channel]
-	if m.Message.Ack == "" { // acknowledging a button is not a message: no limit
+	if m.Message.Text != "" { // acknowledging a button alone is not a message: no limit
 		wait, err := s.limiter.Allow(ctx, string(m.Channel)+":user:"+m.Address, limits.PerUser.PerSecond, limits.PerUser.Burst)
 		if err != nil {
 			return s.retry(m, err)

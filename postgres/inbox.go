@@ -11,12 +11,23 @@ import (
 	"github.com/azizayol/azizayol"
 )
 
+const insertInbox = `INSERT INTO inbox (channel, external_id, user_key, payload)
+VALUES ($1, $2, $3, $4) ON CONFLICT (channel, external_id) DO NOTHING`
+
 // StoreInbox stores updates as delivered, once each: an update stored before (the same
 // channel and external id) is left as it is. It returns how many were new. Only after
 // it returns may the channel be told that the updates arrived.
 func (db *DB) StoreInbox(ctx context.Context, entries ...azizayol.InboxEntry) (int, error) {
-	if len(entries) == 0 {
+	switch len(entries) {
+	case 0:
 		return 0, nil
+	case 1: // a webhook's update: one statement, no transaction round trips
+		e := entries[0]
+		tag, err := db.pool.Exec(ctx, insertInbox, e.Channel, e.ExternalID, e.UserKey, e.Payload)
+		if err != nil {
+			return 0, fmt.Errorf("postgres: store inbox: %w", err)
+		}
+		return int(tag.RowsAffected()), nil
 	}
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
@@ -25,9 +36,7 @@ func (db *DB) StoreInbox(ctx context.Context, entries ...azizayol.InboxEntry) (i
 	defer tx.Rollback(ctx)
 	batch := &pgx.Batch{}
 	for _, e := range entries {
-		batch.Queue(`INSERT INTO inbox (channel, external_id, user_key, payload)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (channel, external_id) DO NOTHING`,
-			e.Channel, e.ExternalID, e.UserKey, e.Payload)
+		batch.Queue(insertInbox, e.Channel, e.ExternalID, e.UserKey, e.Payload)
 	}
 	results := tx.SendBatch(ctx, batch)
 	stored := 0
@@ -51,30 +60,49 @@ func (db *DB) StoreInbox(ctx context.Context, entries ...azizayol.InboxEntry) (i
 // claimInbox takes the oldest due entry that is the first unprocessed one of its user,
 // and locks it. An entry whose predecessor is being processed (locked) or waits for a
 // retry is not first, so one user's entries never run concurrently or out of order,
-// on any number of instances.
-const claimInbox = `
-SELECT i.id, i.channel, i.external_id, i.user_key, i.payload, i.attempts
-FROM inbox i
-WHERE i.processed_at IS NULL AND i.next_attempt_at <= now()
+// on any number of instances. claimInboxOf does the same for one user: the intake
+// says whose update it stored, so the hot path does not scan the queue.
+const (
+	claimColumns = `SELECT i.id, i.channel, i.external_id, i.user_key, i.payload, i.attempts FROM inbox i`
+	claimFirst   = `i.processed_at IS NULL AND i.next_attempt_at <= now()
   AND NOT EXISTS (SELECT 1 FROM inbox p
-                  WHERE p.user_key = i.user_key AND p.processed_at IS NULL AND p.id < i.id)
-ORDER BY i.id
-LIMIT 1
-FOR UPDATE SKIP LOCKED`
+                  WHERE p.user_key = i.user_key AND p.processed_at IS NULL AND p.id < i.id)`
+	claimInbox   = claimColumns + ` WHERE ` + claimFirst + ` ORDER BY i.id LIMIT 1 FOR UPDATE SKIP LOCKED`
+	claimInboxOf = claimColumns + ` WHERE i.user_key = $1 AND ` + claimFirst + ` ORDER BY i.id LIMIT 1 FOR UPDATE SKIP LOCKED`
+)
 
-// ProcessNext runs fn on the next entry that may run now, inside one transaction that
-// also marks the entry processed. It reports false when nothing is due. When fn fails,
-// nothing fn did is kept and the entry is tried again later, with backoff; fn sees the
-// number of earlier attempts and decides when to give up.
-func (db *DB) ProcessNext(ctx context.Context, fn func(context.Context, azizayol.Tx, azizayol.InboxEntry) error) (bool, error) {
+// ProcessNext runs fn on the next entry that may run now — of the user with this
+// key, or of anyone when userKey is "" — inside one transaction that also marks the
+// entry processed. It reports false when nothing is due. When fn fails, nothing fn
+// did is kept and the entry is tried again later, with backoff; fn sees the number of
+// earlier attempts and decides when to give up.
+func (db *DB) ProcessNext(ctx context.Context, userKey string, fn func(context.Context, azizayol.Tx, azizayol.InboxEntry) error) (bool, error) {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return false, fmt.Errorf("postgres: process inbox: begin: %w", err)
 	}
 	defer tx.Rollback(ctx)
 
+	// The claim and the savepoint fn runs in go in one round trip. When fn fails,
+	// what it did is undone while the entry stays locked, and the failed attempt is
+	// recorded in the same transaction, so no other worker can take the entry before
+	// its backoff is set.
 	var e azizayol.InboxEntry
-	err = tx.QueryRow(ctx, claimInbox).Scan(&e.ID, &e.Channel, &e.ExternalID, &e.UserKey, &e.Payload, &e.Attempts)
+	batch := &pgx.Batch{}
+	if userKey == "" {
+		batch.Queue(claimInbox)
+	} else {
+		batch.Queue(claimInboxOf, userKey)
+	}
+	batch.Queue(`SAVEPOINT entry`)
+	results := tx.SendBatch(ctx, batch)
+	err = results.QueryRow().Scan(&e.ID, &e.Channel, &e.ExternalID, &e.UserKey, &e.Payload, &e.Attempts)
+	if err == nil {
+		_, err = results.Exec()
+	}
+	if cerr := results.Close(); err == nil {
+		err = cerr
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
@@ -82,15 +110,8 @@ func (db *DB) ProcessNext(ctx context.Context, fn func(context.Context, azizayol
 		return false, fmt.Errorf("postgres: claim inbox entry: %w", err)
 	}
 
-	// fn runs in a savepoint: when it fails, what it did is undone while the entry
-	// stays locked, and the failed attempt is recorded in the same transaction, so no
-	// other worker can take the entry before its backoff is set.
-	work, err := tx.Begin(ctx)
-	if err != nil {
-		return false, fmt.Errorf("postgres: process inbox: savepoint: %w", err)
-	}
-	if ferr := fn(ctx, &unitTx{tx: work}, e); ferr != nil {
-		if err := work.Rollback(ctx); err != nil {
+	if ferr := fn(ctx, &unitTx{tx: tx}, e); ferr != nil {
+		if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT entry`); err != nil {
 			return true, errors.Join(ferr, fmt.Errorf("postgres: roll back to savepoint: %w", err))
 		}
 		if err := inboxAttemptFailed(ctx, tx, e, ferr); err != nil {
@@ -100,9 +121,6 @@ func (db *DB) ProcessNext(ctx context.Context, fn func(context.Context, azizayol
 			return true, errors.Join(ferr, fmt.Errorf("postgres: commit failed attempt: %w", err))
 		}
 		return true, fmt.Errorf("inbox entry %d: %w", e.ID, ferr)
-	}
-	if err := work.Commit(ctx); err != nil {
-		return true, fmt.Errorf("postgres: release savepoint: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE inbox SET processed_at = now(), error = NULL WHERE id = $1`, e.ID); err != nil {
 		return true, fmt.Errorf("postgres: mark inbox entry %d processed: %w", e.ID, err)

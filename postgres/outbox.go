@@ -33,22 +33,25 @@ func (u *unitTx) Enqueue(ctx context.Context, usr azizayol.User, msgs ...azizayo
 }
 
 // claimOutbox takes the oldest due message that is the first pending one of its user,
-// and locks it, so her messages go out one at a time and in order.
-const claimOutbox = `
-SELECT o.id, o.user_id, o.channel, o.address, o.message, o.attempts, o.created_at,
+// and locks it, so her messages go out one at a time and in order. claimOutboxOf does
+// the same for one user: the processor says whose replies it queued, so the hot path
+// does not scan the queue.
+const (
+	outboxColumns = `SELECT o.id, o.user_id, o.channel, o.address, o.message, o.attempts, o.created_at,
        u.blocked_at IS NOT NULL
-FROM outbox o JOIN users u ON u.id = o.user_id
-WHERE o.status = 'pending' AND o.next_attempt_at <= now() AND o.channel = ANY($1)
+FROM outbox o JOIN users u ON u.id = o.user_id`
+	outboxFirst = `o.status = 'pending' AND o.next_attempt_at <= now() AND o.channel = ANY($1)
   AND NOT EXISTS (SELECT 1 FROM outbox p
-                  WHERE p.user_id = o.user_id AND p.status = 'pending' AND p.id < o.id)
-ORDER BY o.id
-LIMIT 1
-FOR UPDATE OF o SKIP LOCKED`
+                  WHERE p.user_id = o.user_id AND p.status = 'pending' AND p.id < o.id)`
+	claimOutbox   = outboxColumns + ` WHERE ` + outboxFirst + ` ORDER BY o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED`
+	claimOutboxOf = outboxColumns + ` WHERE o.user_id = $2 AND ` + outboxFirst + ` ORDER BY o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED`
+)
 
-// SendNext gives the next message that may go out now on one of these channels to
-// send, and records what it reports. It reports false when nothing is due. The
-// message stays locked while send runs, so no other worker sends it too.
-func (db *DB) SendNext(ctx context.Context, channels []azizayol.Channel, send func(context.Context, azizayol.OutboxMessage) azizayol.Delivery) (bool, error) {
+// SendNext gives the next message that may go out now on one of these channels — to
+// this user, or to anyone when userID is 0 — to send, and records what it reports.
+// It reports false when nothing is due. The message stays locked while send runs, so
+// no other worker sends it too.
+func (db *DB) SendNext(ctx context.Context, channels []azizayol.Channel, userID int64, send func(context.Context, azizayol.OutboxMessage) azizayol.Delivery) (bool, error) {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return false, fmt.Errorf("postgres: send outbox: begin: %w", err)
@@ -60,7 +63,11 @@ func (db *DB) SendNext(ctx context.Context, channels []azizayol.Channel, send fu
 		body    []byte
 		blocked bool
 	)
-	err = tx.QueryRow(ctx, claimOutbox, channels).Scan(&m.ID, &m.UserID, &m.Channel, &m.Address, &body, &m.Attempts, &m.Queued, &blocked)
+	row := tx.QueryRow(ctx, claimOutbox, channels)
+	if userID != 0 {
+		row = tx.QueryRow(ctx, claimOutboxOf, channels, userID)
+	}
+	err = row.Scan(&m.ID, &m.UserID, &m.Channel, &m.Address, &body, &m.Attempts, &m.Queued, &blocked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}

@@ -5,6 +5,8 @@ package redis
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -13,8 +15,9 @@ import (
 // Client is a Redis connection with the key prefix every key of this deployment (or
 // test run) starts with.
 type Client struct {
-	rdb    *goredis.Client
-	prefix string
+	rdb      *goredis.Client
+	prefix   string
+	instance string // tells this process's own wake-ups apart
 }
 
 // Open connects to the Redis at url and checks that it answers.
@@ -28,7 +31,9 @@ func Open(ctx context.Context, url, prefix string) (*Client, error) {
 		rdb.Close()
 		return nil, fmt.Errorf("redis: connect to %s: %w", opts.Addr, err)
 	}
-	return &Client{rdb: rdb, prefix: prefix}, nil
+	id := make([]byte, 8)
+	rand.Read(id)
+	return &Client{rdb: rdb, prefix: prefix, instance: hex.EncodeToString(id)}, nil
 }
 
 // Close closes the connections.

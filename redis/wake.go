@@ -11,13 +11,13 @@ import (
 // poll interval. (PostgreSQL's NOTIFY would do the same inside the transaction, but
 // it serialises every committing transaction on one lock.)
 func (c *Client) Wake(ctx context.Context, topic string) {
-	if err := c.rdb.Publish(ctx, c.key("wake", topic), "").Err(); err != nil && ctx.Err() == nil {
+	if err := c.rdb.Publish(ctx, c.key("wake", topic), c.instance).Err(); err != nil && ctx.Err() == nil {
 		slog.Debug("redis: wake-up not published", "topic", topic, "err", err)
 	}
 }
 
-// OnWake calls fn for every wake-up on topic until ctx ends, resubscribing after a
-// failure.
+// OnWake calls fn for every wake-up on topic from another instance (this one wakes
+// its own workers directly) until ctx ends, resubscribing after a failure.
 func (c *Client) OnWake(ctx context.Context, topic string, fn func()) {
 	for ctx.Err() == nil {
 		sub := c.rdb.Subscribe(ctx, c.key("wake", topic))
@@ -36,11 +36,13 @@ func (c *Client) OnWake(ctx context.Context, topic string, fn func()) {
 			select {
 			case <-ctx.Done():
 				break receive
-			case _, ok := <-wakeups:
+			case msg, ok := <-wakeups:
 				if !ok {
 					break receive
 				}
-				fn()
+				if msg.Payload != c.instance {
+					fn()
+				}
 			}
 		}
 		sub.Close()

@@ -42,7 +42,7 @@ type line struct {
 }
 
 // Read stores every line typed on in as an entry from who, until in ends or ctx does.
-func Read(ctx context.Context, in io.Reader, who string, inbox Inbox, stored func()) error {
+func Read(ctx context.Context, in io.Reader, who string, inbox Inbox, stored func(userKeys ...string)) error {
 	scanner := bufio.NewScanner(in)
 	scanner.Buffer(make([]byte, 64<<10), 1<<20)
 	session := time.Now().UnixNano()
@@ -60,7 +60,7 @@ func Read(ctx context.Context, in io.Reader, who string, inbox Inbox, stored fun
 		if _, err := inbox.StoreInbox(ctx, e); err != nil {
 			return fmt.Errorf("shell: store line: %w", err)
 		}
-		stored()
+		stored(e.UserKey)
 	}
 	return scanner.Err()
 }
@@ -83,7 +83,7 @@ var tag = regexp.MustCompile(`<[^>]*>`)
 
 // Send prints a message: its text without markup, and its buttons numbered.
 func (s *Shell) Send(_ context.Context, address string, m azizayol.Outbound) (string, error) {
-	if m.Ack != "" || s.out == nil {
+	if m.Text == "" || s.out == nil {
 		return "", nil
 	}
 	var b strings.Builder

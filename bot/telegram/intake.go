@@ -31,13 +31,13 @@ type Poller struct {
 	client  *http.Client
 	inbox   Inbox
 	lease   Lease
-	stored  func() // called after updates are stored
+	stored  func(userKeys ...string) // called after updates are stored
 	timeout time.Duration
 }
 
-// NewPoller returns a poller for the channel's bot. stored is called after each batch
-// is stored; lease may be nil when only one instance runs.
-func (t *Telegram) NewPoller(inbox Inbox, lease Lease, stored func()) *Poller {
+// NewPoller returns a poller for the channel's bot. stored is called with the users'
+// keys after each batch is stored; lease may be nil when only one instance runs.
+func (t *Telegram) NewPoller(inbox Inbox, lease Lease, stored func(userKeys ...string)) *Poller {
 	return &Poller{
 		url:    t.apiURL + "/bot" + t.token + "/getUpdates",
 		client: &http.Client{Timeout: 60 * time.Second},
@@ -115,6 +115,7 @@ func (p *Poller) poll(ctx context.Context, offset int64) (int64, error) {
 		return offset, nil
 	}
 	entries := make([]azizayol.InboxEntry, 0, len(r.Result))
+	keys := make([]string, 0, len(r.Result))
 	next := offset
 	for _, raw := range r.Result {
 		e, err := entry(raw)
@@ -123,7 +124,7 @@ func (p *Poller) poll(ctx context.Context, offset int64) (int64, error) {
 			slog.Error("telegram: skipping an update without update_id", "err", err)
 			continue
 		}
-		entries = append(entries, e)
+		entries, keys = append(entries, e), append(keys, e.UserKey)
 		var id struct {
 			UpdateID int64 `json:"update_id"`
 		}
@@ -134,7 +135,7 @@ func (p *Poller) poll(ctx context.Context, offset int64) (int64, error) {
 		// Not stored, so not confirmed: the same updates come again.
 		return offset, err
 	}
-	p.stored()
+	p.stored(keys...)
 	return next, nil
 }
 
@@ -144,11 +145,12 @@ func (p *Poller) poll(ctx context.Context, offset int64) (int64, error) {
 type Webhook struct {
 	secret []byte
 	inbox  Inbox
-	stored func()
+	stored func(userKeys ...string)
 }
 
-// NewWebhook returns the webhook handler. secret is what setWebhook was given.
-func NewWebhook(secret string, inbox Inbox, stored func()) *Webhook {
+// NewWebhook returns the webhook handler. secret is what setWebhook was given; stored
+// is called with the user's key after an update is stored.
+func NewWebhook(secret string, inbox Inbox, stored func(userKeys ...string)) *Webhook {
 	return &Webhook{secret: []byte(secret), inbox: inbox, stored: stored}
 }
 
@@ -181,6 +183,6 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
 	}
-	h.stored()
+	h.stored(e.UserKey)
 	w.WriteHeader(http.StatusOK)
 }

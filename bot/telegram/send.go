@@ -21,14 +21,18 @@ func (t *Telegram) Send(ctx context.Context, address string, m azizayol.Outbound
 	if err != nil {
 		return "", fmt.Errorf("telegram: chat id %q: %w", address, azizayol.ErrRejected)
 	}
-	switch {
-	case m.Ack != "":
+	if m.Ack != "" {
+		// Stops the spinner on her button. A query too old to answer (or answered
+		// before this message was retried) is a 400: nothing is lost.
 		_, err := t.api.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: m.Ack})
-		if errors.Is(err, tgbot.ErrorBadRequest) {
-			return "", nil // the query is too old to answer: nothing is lost
+		if err != nil && !errors.Is(err, tgbot.ErrorBadRequest) {
+			return "", classify(err)
 		}
-		return "", classify(err)
-	case m.Edit != 0:
+		if m.Text == "" {
+			return "", nil
+		}
+	}
+	if m.Edit != 0 {
 		msg, err := t.api.EditMessageText(ctx, &tgbot.EditMessageTextParams{
 			ChatID: chat, MessageID: m.Edit, Text: m.Text, ParseMode: models.ParseModeHTML,
 			ReplyMarkup: inlineKeyboard(m.Buttons), LinkPreviewOptions: noPreview(),

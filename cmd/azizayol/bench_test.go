@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -44,6 +45,7 @@ func benchConversation(b *testing.B, users, rounds int) {
 		"REDIS_PREFIX": testenv.RedisPrefix(b), "HTTP_ADDR": freeAddr(b), "LOG_LEVEL": "error",
 		"TELEGRAM_RATE": "0", "TELEGRAM_CHAT_RATE": "0",
 		"TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_SECRET": secret,
+		"WORKERS": os.Getenv("BENCH_WORKERS"), "SENDERS": os.Getenv("BENCH_SENDERS"),
 	}
 	e["TELEGRAM_WEBHOOK_URL"] = "http://" + e["HTTP_ADDR"] + "/telegram/webhook"
 	stop := serveForBench(b, e)

@@ -33,8 +33,10 @@ type platform struct {
 	db      *postgres.DB
 	rdb     *redis.Client
 	engine  *dialogs.Engine
-	stored  *bot.Signal // an update was stored
-	queued  *bot.Signal // a reply was queued
+	proc    *bot.Processor
+	sender  *bot.Sender
+	stored  *bot.Signal // updates were stored by another instance
+	queued  *bot.Signal // replies were queued
 	metrics *prometheus.Registry
 }
 
@@ -57,21 +59,23 @@ func open(ctx context.Context, cfg config) (*platform, error) {
 	return &platform{
 		db: db, rdb: rdb,
 		engine:  dialogs.Standard(crisis.Default(), cfg.SessionIdle),
-		stored:  bot.NewSignal(),
-		queued:  bot.NewSignal(),
+		stored:  bot.NewSignal(cfg.Workers),
+		queued:  bot.NewSignal(cfg.Senders),
 		metrics: reg,
 	}, nil
 }
 
-// received wakes the workers of every instance after an update is stored.
-func (p *platform) received() {
-	p.stored.Raise()
+// received hands the users whose updates were just stored to this instance's
+// workers, and wakes the other instances' workers (this one may have none idle).
+func (p *platform) received(userKeys ...string) {
+	p.proc.Received(userKeys...)
 	p.rdb.Wake(context.Background(), "inbox")
 }
 
-// replied wakes the senders of every instance after replies are queued.
-func (p *platform) replied() {
-	p.queued.Raise()
+// replied hands the user whose replies were just queued to this instance's senders,
+// and wakes the other instances' senders (this one may have none).
+func (p *platform) replied(userID int64) {
+	p.sender.Queued(userID)
 	p.rdb.Wake(context.Background(), "outbox")
 }
 
@@ -80,16 +84,21 @@ func (p *platform) close() {
 	p.db.Close()
 }
 
-// run starts the processor and the sender for these channels, and the wake-ups from
-// other instances; it returns when ctx ends and they have stopped.
-func (p *platform) run(ctx context.Context, wg *sync.WaitGroup, cfg config, parse []bot.Channel, send []bot.Channel, limits map[azizayol.Channel]bot.Limits) {
-	proc := bot.NewProcessor(p.db, p.rdb.Sessions(cfg.SessionIdle), p.engine, parse, p.stored, p.replied, p.metrics)
-	sender := bot.NewSender(p.db, send, limits, p.rdb.Limiter(), p.queued, p.metrics)
+// start creates the processor and the sender: parse lists the channels whose stored
+// updates this instance reads, send those it delivers.
+func (p *platform) start(cfg config, parse, send []bot.Channel, limits map[azizayol.Channel]bot.Limits) {
+	p.proc = bot.NewProcessor(p.db, p.rdb.Sessions(cfg.SessionIdle), p.engine, parse, p.stored, p.replied, p.metrics)
+	p.sender = bot.NewSender(p.db, send, limits, p.rdb.Limiter(), p.queued, p.metrics)
+}
+
+// run runs the processor, the sender and the wake-ups from other instances; they
+// stop when ctx ends.
+func (p *platform) run(ctx context.Context, wg *sync.WaitGroup, cfg config) {
 	for _, f := range []func(){
 		func() { p.rdb.OnWake(ctx, "inbox", p.stored.Raise) },
 		func() { p.rdb.OnWake(ctx, "outbox", p.queued.Raise) },
-		func() { proc.Run(ctx, cfg.Workers) },
-		func() { sender.Run(ctx, cfg.Senders) },
+		func() { p.proc.Run(ctx, cfg.Workers) },
+		func() { p.sender.Run(ctx, cfg.Senders) },
 	} {
 		wg.Add(1)
 		go func() {
@@ -134,6 +143,14 @@ func serve(ctx context.Context, cfg config) error {
 		wg.Wait()
 	}()
 
+	limits := map[azizayol.Channel]bot.Limits{azizayol.Telegram: {
+		Total:   bot.Rate{PerSecond: cfg.TelegramRate, Burst: max(1, int(cfg.TelegramRate/10))},
+		PerUser: bot.Rate{PerSecond: cfg.TelegramChatRate, Burst: cfg.TelegramChatBurst},
+	}}
+	// Every instance reads every channel's entries; it sends only on its own.
+	p.start(cfg, []bot.Channel{tg, shell.New(nil)}, []bot.Channel{tg}, limits)
+	p.run(ctx, &wg, cfg)
+
 	switch cfg.TelegramMode {
 	case "webhook":
 		mux.Handle("POST /telegram/webhook", telegram.NewWebhook(cfg.TelegramWebhookSecret, p.db, p.received))
@@ -160,13 +177,6 @@ func serve(ctx context.Context, cfg config) error {
 	if err := tg.SetCommands(ctx); err != nil {
 		slog.Error("setting the command menu failed", "err", err)
 	}
-
-	limits := map[azizayol.Channel]bot.Limits{azizayol.Telegram: {
-		Total:   bot.Rate{PerSecond: cfg.TelegramRate, Burst: max(1, int(cfg.TelegramRate/10))},
-		PerUser: bot.Rate{PerSecond: cfg.TelegramChatRate, Burst: cfg.TelegramChatBurst},
-	}}
-	// Every instance reads every channel's entries; it sends only on its own.
-	p.run(ctx, &wg, cfg, []bot.Channel{tg, shell.New(nil)}, []bot.Channel{tg}, limits)
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	wg.Add(1)
@@ -218,7 +228,8 @@ func shellChat(ctx context.Context, cfg config, who string, stdin io.Reader, std
 		wg.Wait()
 	}()
 	term := shell.New(stdout)
-	p.run(ctx, &wg, cfg, []bot.Channel{term}, []bot.Channel{term}, nil)
+	p.start(cfg, []bot.Channel{term}, []bot.Channel{term}, nil)
+	p.run(ctx, &wg, cfg)
 	fmt.Fprintln(stdout, "Aziz-ayol shell. Type /start to begin, a number to press a button; Ctrl-D to quit.")
 	if err := shell.Read(ctx, stdin, who, p.db, p.received); err != nil && ctx.Err() == nil {
 		return err
