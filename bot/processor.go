@@ -19,7 +19,7 @@ const GiveUpAfter = 5
 
 // Inbox is the stored updates, as the processor takes them.
 type Inbox interface {
-	ProcessNext(ctx context.Context, userKey string, fn func(context.Context, azizayol.Tx, azizayol.InboxEntry) error) (bool, error)
+	ProcessNext(ctx context.Context, channels []azizayol.Channel, userKey string, fn func(context.Context, azizayol.Tx, azizayol.InboxEntry) error) (bool, error)
 }
 
 // Engine runs the dialogs (dialogs.Engine).
@@ -33,8 +33,9 @@ type Processor struct {
 	sessions azizayol.SessionStore
 	engine   Engine
 	channels map[azizayol.Channel]Channel
-	hints    chan string // keys of users whose updates were just stored here
-	wake     *Signal     // raised when updates were stored elsewhere
+	names    []azizayol.Channel
+	hints    chan string        // keys of users whose updates were just stored here
+	wake     *Signal            // raised when updates were stored elsewhere
 	queued   func(userID int64) // called when replies to her are committed to the outbox
 	poll     time.Duration
 
@@ -60,6 +61,7 @@ func NewProcessor(inbox Inbox, sessions azizayol.SessionStore, engine Engine, ch
 	}
 	for _, c := range channels {
 		p.channels[c.Name()] = c
+		p.names = append(p.names, c.Name())
 	}
 	reg.MustRegister(p.steps, p.duration)
 	return p
@@ -111,7 +113,7 @@ func (p *Processor) drain(ctx context.Context, userKey string) {
 	for ctx.Err() == nil {
 		start := time.Now()
 		var replied int64 // the user answered, if any
-		found, err := p.inbox.ProcessNext(ctx, userKey, func(ctx context.Context, tx azizayol.Tx, e azizayol.InboxEntry) error {
+		found, err := p.inbox.ProcessNext(ctx, p.names, userKey, func(ctx context.Context, tx azizayol.Tx, e azizayol.InboxEntry) error {
 			return p.process(ctx, tx, e, &replied)
 		})
 		if err != nil {
@@ -140,10 +142,7 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
 		}
 	}()
-	ch := p.channels[e.Channel]
-	if ch == nil {
-		return fmt.Errorf("no %s channel in this instance", e.Channel)
-	}
+	ch := p.channels[e.Channel] // claims ask only for the channels this instance reads
 	address, in, err := ch.Parse(e.Payload)
 	if err != nil {
 		// Kept in the inbox as it came; nothing can be answered to an update we
@@ -171,19 +170,19 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 		u.Blocked = false
 	}
 
-	if e.Attempts >= GiveUpAfter {
-		slog.Error("giving up on an inbox entry", "entry", e.ID, "user", u.ID, "attempts", e.Attempts)
-		*replied = u.ID
-		return tx.Enqueue(ctx, u, acknowledged(in.Ack, []azizayol.Outbound{apology(u)})...)
-	}
-
 	before, err := p.sessions.Load(ctx, u.ID, e.ID)
 	if err != nil {
-		return err
+		return err // Redis is away: try again later, however long it takes
 	}
 	after, replies, err := p.engine.Handle(ctx, tx, u, before, in)
-	if err != nil {
+	if err != nil && e.Attempts+1 < GiveUpAfter {
 		return err
+	}
+	if err != nil {
+		// The dialog keeps failing on this message: tell her, keep her where she
+		// was, and leave the entry's error for people to look at.
+		slog.Error("giving up on an inbox entry", "entry", e.ID, "user", u.ID, "attempts", e.Attempts+1, "err", err)
+		after, replies = before, []azizayol.Outbound{apology(u, before)}
 	}
 	var msgs []azizayol.Outbound
 	for _, r := range replies {
@@ -211,8 +210,11 @@ func acknowledged(ack string, msgs []azizayol.Outbound) []azizayol.Outbound {
 	return msgs
 }
 
-func apology(u azizayol.User) azizayol.Outbound {
+func apology(u azizayol.User, sess *azizayol.Session) azizayol.Outbound {
 	lang := u.Lang
+	if sess != nil && sess.Lang != "" {
+		lang = sess.Lang
+	}
 	if lang == "" {
 		lang = azizayol.UzLatn
 	}

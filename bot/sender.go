@@ -34,8 +34,8 @@ type Limits struct {
 	PerUser Rate // one chat (Telegram: about 1 message/s, short bursts allowed)
 }
 
-// GiveUpAfter24h: a message that could not be sent for a day is marked failed; by
-// then it would only confuse her.
+// giveUpAge: a message that could not be sent for a day is marked failed; by then it
+// would only confuse her.
 const giveUpAge = 24 * time.Hour
 
 // Sender delivers the outbox.
@@ -109,10 +109,14 @@ func (s *Sender) work(ctx context.Context) {
 	}
 }
 
-// drain sends the due messages of one user (or of anyone) until none is left.
+// drain sends the due messages of one user (or of anyone) until none is left. A
+// message being sent when ctx ends is still sent and recorded: cut off between
+// Telegram's answer and the commit, it would go out twice.
 func (s *Sender) drain(ctx context.Context, user int64) {
 	for ctx.Err() == nil {
-		found, err := s.outbox.SendNext(ctx, s.names, user, s.send)
+		one, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		found, err := s.outbox.SendNext(one, s.names, user, s.send)
+		cancel()
 		if err != nil {
 			if ctx.Err() == nil {
 				slog.Error("sending an outbox message failed", "err", err)
@@ -158,8 +162,8 @@ func (s *Sender) attempt(ctx context.Context, m azizayol.OutboxMessage) azizayol
 		slog.Info("recipient blocked the bot; her queued messages stop", "user", m.UserID, "channel", m.Channel)
 		return azizayol.Delivery{Status: azizayol.UserBlocked}
 	case errors.As(err, &throttled):
-		// The channel tells us how long to wait: honour it, it is not a failure.
-		return azizayol.Delivery{Status: azizayol.RetryLater, RetryAt: s.now().Add(throttled.RetryAfter), Error: err.Error()}
+		// The channel tells us how long to wait: honour it; it is not a failed attempt.
+		return azizayol.Delivery{Status: azizayol.RetryLater, RetryAt: s.now().Add(throttled.RetryAfter)}
 	case errors.Is(err, azizayol.ErrRejected):
 		slog.Error("channel rejected a message", "outbox", m.ID, "channel", m.Channel, "err", err)
 		return azizayol.Delivery{Status: azizayol.Failed, Error: err.Error()}

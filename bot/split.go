@@ -144,7 +144,7 @@ func tagName(tag string) string {
 func utf16Len(s string) int {
 	n := 0
 	for _, r := range s {
-		n += len(utf16.Encode([]rune{r}))
+		n += utf16.RuneLen(r)
 	}
 	return n
 }

@@ -64,19 +64,19 @@ func (db *DB) StoreInbox(ctx context.Context, entries ...azizayol.InboxEntry) (i
 // says whose update it stored, so the hot path does not scan the queue.
 const (
 	claimColumns = `SELECT i.id, i.channel, i.external_id, i.user_key, i.payload, i.attempts FROM inbox i`
-	claimFirst   = `i.processed_at IS NULL AND i.next_attempt_at <= now()
+	claimFirst   = `i.processed_at IS NULL AND i.next_attempt_at <= now() AND i.channel = ANY($1)
   AND NOT EXISTS (SELECT 1 FROM inbox p
                   WHERE p.user_key = i.user_key AND p.processed_at IS NULL AND p.id < i.id)`
 	claimInbox   = claimColumns + ` WHERE ` + claimFirst + ` ORDER BY i.id LIMIT 1 FOR UPDATE SKIP LOCKED`
-	claimInboxOf = claimColumns + ` WHERE i.user_key = $1 AND ` + claimFirst + ` ORDER BY i.id LIMIT 1 FOR UPDATE SKIP LOCKED`
+	claimInboxOf = claimColumns + ` WHERE i.user_key = $2 AND ` + claimFirst + ` ORDER BY i.id LIMIT 1 FOR UPDATE SKIP LOCKED`
 )
 
-// ProcessNext runs fn on the next entry that may run now — of the user with this
-// key, or of anyone when userKey is "" — inside one transaction that also marks the
+// ProcessNext runs fn on the next entry of these channels that may run now — of the
+// user with this key, or of anyone when userKey is "" — inside one transaction that also marks the
 // entry processed. It reports false when nothing is due. When fn fails, nothing fn
 // did is kept and the entry is tried again later, with backoff; fn sees the number of
 // earlier attempts and decides when to give up.
-func (db *DB) ProcessNext(ctx context.Context, userKey string, fn func(context.Context, azizayol.Tx, azizayol.InboxEntry) error) (bool, error) {
+func (db *DB) ProcessNext(ctx context.Context, channels []azizayol.Channel, userKey string, fn func(context.Context, azizayol.Tx, azizayol.InboxEntry) error) (bool, error) {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return false, fmt.Errorf("postgres: process inbox: begin: %w", err)
@@ -90,9 +90,9 @@ func (db *DB) ProcessNext(ctx context.Context, userKey string, fn func(context.C
 	var e azizayol.InboxEntry
 	batch := &pgx.Batch{}
 	if userKey == "" {
-		batch.Queue(claimInbox)
+		batch.Queue(claimInbox, channels)
 	} else {
-		batch.Queue(claimInboxOf, userKey)
+		batch.Queue(claimInboxOf, channels, userKey)
 	}
 	batch.Queue(`SAVEPOINT entry`)
 	results := tx.SendBatch(ctx, batch)
@@ -151,4 +151,13 @@ func (db *DB) InboxPending(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("postgres: count pending inbox: %w", err)
 	}
 	return n, nil
+}
+
+// RetryNow makes every entry waiting for a retry due at once (for tests and for an
+// operator after an outage).
+func (db *DB) RetryNow(ctx context.Context) error {
+	if _, err := db.pool.Exec(ctx, `UPDATE inbox SET next_attempt_at = now() WHERE processed_at IS NULL`); err != nil {
+		return fmt.Errorf("postgres: retry inbox now: %w", err)
+	}
+	return nil
 }

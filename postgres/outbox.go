@@ -74,12 +74,11 @@ func (db *DB) SendNext(ctx context.Context, channels []azizayol.Channel, userID 
 	if err != nil {
 		return false, fmt.Errorf("postgres: claim outbox message: %w", err)
 	}
-	if err := json.Unmarshal(body, &m.Message); err != nil {
-		return true, fmt.Errorf("postgres: decode outbox message %d: %w", m.ID, err)
-	}
-
 	var d azizayol.Delivery
-	if blocked {
+	if err := json.Unmarshal(body, &m.Message); err != nil {
+		// Unreadable, so unsendable: mark it, or it would hold back her later messages.
+		d = azizayol.Delivery{Status: azizayol.Failed, Error: "unreadable message: " + err.Error()}
+	} else if blocked {
 		d = azizayol.Delivery{Status: azizayol.UserBlocked}
 	} else {
 		d = send(ctx, m)
@@ -137,4 +136,21 @@ func (db *DB) OutboxCounts(ctx context.Context) (map[azizayol.DeliveryStatus]int
 		counts[azizayol.DeliveryStatus(s)] = n
 	}
 	return counts, rows.Err()
+}
+
+// EachOutbox calls fn with every queued or sent message, oldest first (for tests).
+func (db *DB) EachOutbox(ctx context.Context, fn func(azizayol.Outbound)) error {
+	rows, err := db.pool.Query(ctx, `SELECT message FROM outbox ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("postgres: read outbox: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m azizayol.Outbound
+		if err := rows.Scan(&m); err != nil {
+			return fmt.Errorf("postgres: read outbox: %w", err)
+		}
+		fn(m)
+	}
+	return rows.Err()
 }

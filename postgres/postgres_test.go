@@ -72,7 +72,7 @@ func inTx(t *testing.T, db *postgres.DB, fn func(context.Context, azizayol.Tx) e
 	e := entry("tx-"+fmt.Sprint(externalIDs.Add(1)), "{}")
 	store(t, db, e)
 	ran := false
-	found, err := db.ProcessNext(t.Context(), "", func(ctx context.Context, tx azizayol.Tx, got azizayol.InboxEntry) error {
+	found, err := db.ProcessNext(t.Context(), all, "", func(ctx context.Context, tx azizayol.Tx, got azizayol.InboxEntry) error {
 		if got.ExternalID != e.ExternalID {
 			return fmt.Errorf("inTx: got entry %s, want %s", got.ExternalID, e.ExternalID)
 		}
@@ -169,6 +169,9 @@ func sendNext(t *testing.T, db *postgres.DB, channels []azizayol.Channel, send f
 
 var telegramOnly = []azizayol.Channel{azizayol.Telegram}
 
+// all is every channel, for claims that should see every entry.
+var all = []azizayol.Channel{azizayol.Telegram, azizayol.SMS, azizayol.Shell}
+
 // sendNone is a send that must not be called.
 func sendNone(t *testing.T) func(context.Context, azizayol.OutboxMessage) azizayol.Delivery {
 	return func(_ context.Context, m azizayol.OutboxMessage) azizayol.Delivery {
@@ -260,7 +263,7 @@ func TestStoreInboxKeepsPayloadBytes(t *testing.T) {
 	}
 	// And ProcessNext hands them out byte for byte, in the order stored.
 	for i := range entries {
-		found, err := db.ProcessNext(t.Context(), "", func(_ context.Context, _ azizayol.Tx, got azizayol.InboxEntry) error {
+		found, err := db.ProcessNext(t.Context(), all, "", func(_ context.Context, _ azizayol.Tx, got azizayol.InboxEntry) error {
 			want := entries[i]
 			if got.ExternalID != want.ExternalID || got.Channel != want.Channel || got.UserKey != want.UserKey || got.Attempts != 0 {
 				t.Errorf("entry %d = %+v, want %+v", i, got, want)
@@ -325,7 +328,7 @@ func TestProcessNextOrderPerUserAndParallelUsers(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for processed.Load() < 5 && ctx.Err() == nil {
-				found, err := db.ProcessNext(ctx, "", fn)
+				found, err := db.ProcessNext(ctx, all, "", fn)
 				if err != nil {
 					t.Errorf("ProcessNext: %v", err)
 					return
@@ -379,7 +382,7 @@ func TestProcessNextOrderPerUserAndParallelUsers(t *testing.T) {
 	if n, err := db.InboxPending(t.Context()); n != 0 || err != nil {
 		t.Errorf("InboxPending = %d, %v; want 0", n, err)
 	}
-	if found, err := db.ProcessNext(t.Context(), "", fn); found || err != nil {
+	if found, err := db.ProcessNext(t.Context(), all, "", fn); found || err != nil {
 		t.Errorf("ProcessNext after all processed = %v, %v; want false", found, err)
 	}
 }
@@ -393,7 +396,7 @@ func TestProcessNextFailureRollsBackAndWaits(t *testing.T) {
 	a1, a2 := entry("A", "a1"), entry("A", "a2")
 	store(t, db, a1, a2)
 
-	found, err := db.ProcessNext(t.Context(), "", func(ctx context.Context, tx azizayol.Tx, e azizayol.InboxEntry) error {
+	found, err := db.ProcessNext(t.Context(), all, "", func(ctx context.Context, tx azizayol.Tx, e azizayol.InboxEntry) error {
 		if e.ExternalID != a1.ExternalID {
 			t.Errorf("first entry = %s, want a1", e.Payload)
 		}
@@ -436,7 +439,7 @@ func TestProcessNextFailureRollsBackAndWaits(t *testing.T) {
 	}
 
 	// Not due again yet, and a2 must not overtake it.
-	found, err = db.ProcessNext(t.Context(), "", func(_ context.Context, _ azizayol.Tx, e azizayol.InboxEntry) error {
+	found, err = db.ProcessNext(t.Context(), all, "", func(_ context.Context, _ azizayol.Tx, e azizayol.InboxEntry) error {
 		t.Errorf("ProcessNext handed out %s while a1 waits for its retry", e.Payload)
 		return nil
 	})
@@ -447,7 +450,7 @@ func TestProcessNextFailureRollsBackAndWaits(t *testing.T) {
 	exec(t, raw, `UPDATE inbox SET next_attempt_at = now() WHERE external_id = $1`, a1.ExternalID)
 	var got []azizayol.InboxEntry
 	for range 2 {
-		found, err := db.ProcessNext(t.Context(), "", func(_ context.Context, _ azizayol.Tx, e azizayol.InboxEntry) error {
+		found, err := db.ProcessNext(t.Context(), all, "", func(_ context.Context, _ azizayol.Tx, e azizayol.InboxEntry) error {
 			got = append(got, e)
 			return nil
 		})
@@ -490,7 +493,7 @@ func TestProcessNextFailedEntryStaysClaimedUntilRecorded(t *testing.T) {
 
 	first := make(chan error, 1)
 	go func() {
-		_, err := db.ProcessNext(context.Background(), "", func(context.Context, azizayol.Tx, azizayol.InboxEntry) error {
+		_, err := db.ProcessNext(context.Background(), all, "", func(context.Context, azizayol.Tx, azizayol.InboxEntry) error {
 			return errBoom
 		})
 		first <- err
@@ -508,7 +511,7 @@ func TestProcessNextFailedEntryStaysClaimedUntilRecorded(t *testing.T) {
 	handed := make(chan azizayol.InboxEntry, 1)
 	second := make(chan claim, 1)
 	go func() {
-		found, err := db.ProcessNext(context.Background(), "", func(_ context.Context, _ azizayol.Tx, e azizayol.InboxEntry) error {
+		found, err := db.ProcessNext(context.Background(), all, "", func(_ context.Context, _ azizayol.Tx, e azizayol.InboxEntry) error {
 			handed <- e
 			return nil
 		})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -48,6 +49,7 @@ func (s *Sessions) Load(ctx context.Context, userID, inboxID int64) (*azizayol.S
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		// A record we cannot read is of no use to her: start afresh rather than fail
 		// every message.
+		slog.Warn("redis: unreadable session, starting afresh", "user", userID, "err", err)
 		return nil, nil
 	}
 	if rec.Applied == inboxID {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/azizayol/azizayol"
@@ -120,16 +121,13 @@ func (p *Poller) poll(ctx context.Context, offset int64) (int64, error) {
 	for _, raw := range r.Result {
 		e, err := entry(raw)
 		if err != nil {
-			// Not an update we can key: skip it rather than stall every user behind it.
+			// Not even an update_id: nothing to store or to confirm it by.
 			slog.Error("telegram: skipping an update without update_id", "err", err)
 			continue
 		}
 		entries, keys = append(entries, e), append(keys, e.UserKey)
-		var id struct {
-			UpdateID int64 `json:"update_id"`
-		}
-		_ = json.Unmarshal(raw, &id)
-		next = max(next, id.UpdateID+1)
+		id, _ := strconv.ParseInt(e.ExternalID, 10, 64)
+		next = max(next, id+1)
 	}
 	if _, err := p.inbox.StoreInbox(ctx, entries...); err != nil {
 		// Not stored, so not confirmed: the same updates come again.

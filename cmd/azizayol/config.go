@@ -88,7 +88,7 @@ func loadConfig(getenv func(string) string, needTelegram bool) (config, error) {
 		case "polling":
 		case "webhook":
 			if u, err := url.Parse(c.TelegramWebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				errs = append(errs, "TELEGRAM_WEBHOOK_URL must be the https URL Telegram posts to in webhook mode")
+				errs = append(errs, "TELEGRAM_WEBHOOK_URL must be the URL Telegram posts to in webhook mode (https; http only for a local Bot API server)")
 			}
 			if !webhookSecret.MatchString(c.TelegramWebhookSecret) {
 				errs = append(errs, "TELEGRAM_WEBHOOK_SECRET must be 16-256 characters of A-Z a-z 0-9 _ - in webhook mode")

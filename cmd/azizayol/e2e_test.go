@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -56,6 +57,46 @@ func TestConversationOverPolling(t *testing.T) {
 	}
 	if got := fake.CommandsFor("ru"); len(got) > 0 && got[0].Description != "Начать и выбрать язык" {
 		t.Errorf("Russian command menu: %v", got)
+	}
+}
+
+func TestHealthReadinessAndMetrics(t *testing.T) {
+	fake := telegramtest.New(t, token)
+	e := newEnv(t, fake)
+	serveInProcess(t, e)
+	fake.SendCommand(1101, "uz", "/help")
+	fake.WaitSent(t, 1101, 1, wait)
+	for path, want := range map[string]string{
+		"/healthz": "ok",
+		"/readyz":  "ready",
+		"/metrics": `azizayol_outbox_attempts_total{channel="telegram",result="sent"} 1`,
+	} {
+		resp, err := http.Get("http://" + e["HTTP_ADDR"] + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s: %d, want 200 with %q in:\n%.2000s", path, resp.StatusCode, want, body)
+		}
+	}
+}
+
+// Telegram answers 500 twice: the reply is retried with backoff and delivered once.
+func TestServerErrorsAreRetried(t *testing.T) {
+	fake := telegramtest.New(t, token)
+	serveInProcess(t, newEnv(t, fake))
+	const user = 4101
+	fake.FailNext(user, http.StatusInternalServerError, 0, 2)
+	fake.SendCommand(user, "ru", "/help")
+	msgs := fake.WaitSent(t, user, 1, wait)
+	if !strings.Contains(msgs[0].PlainText, "1146") {
+		t.Errorf("got %q", msgs[0].PlainText)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := len(fake.Sent(user)); n != 1 {
+		t.Errorf("delivered %d times, want once", n)
 	}
 }
 
@@ -379,3 +420,30 @@ func post(client *http.Client, url, secret string, u models.Update) int {
 	return resp.StatusCode
 }
 
+// An update of a kind the client library does not know yet (here a forward from a new
+// origin type) is still stored and confirmed, never dropped at the door.
+func TestUnknownKindOfUpdateIsStored(t *testing.T) {
+	fake := telegramtest.New(t, token)
+	secret := "s3cret-webhook-token-0123"
+	e := newEnv(t, fake)
+	e = e.with("TELEGRAM_MODE", "webhook", "TELEGRAM_WEBHOOK_SECRET", secret,
+		"TELEGRAM_WEBHOOK_URL", "http://"+e["HTTP_ADDR"]+"/telegram/webhook")
+	serveInProcess(t, e)
+	body := `{"update_id": 920001, "message": {"message_id": 5, "date": 1790000000,
+		"from": {"id": 7101, "is_bot": false, "first_name": "T"},
+		"chat": {"id": 7101, "type": "private"},
+		"forward_origin": {"type": "brand_new_origin", "date": 1790000000},
+		"text": "forwarded"}}`
+	req, _ := http.NewRequest(http.MethodPost, "http://"+e["HTTP_ADDR"]+"/telegram/webhook", strings.NewReader(body))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("webhook answered %d, want 200: the update must be stored", resp.StatusCode)
+	}
+	db := openDB(t, e)
+	fake.WaitFor(t, wait, func() bool { n, _ := db.InboxPending(context.Background()); return n == 0 }, "the entry processed")
+}

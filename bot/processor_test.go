@@ -1,0 +1,88 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/bot/shell"
+	"github.com/azizayol/azizayol/crisis"
+	"github.com/azizayol/azizayol/dialogs"
+	"github.com/azizayol/azizayol/internal/testenv"
+	"github.com/azizayol/azizayol/postgres"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// commitFails makes the transaction of the entries it names fail once, after the dialog
+// ran and her session was saved, as a crash or a lost connection before COMMIT would.
+type commitFails struct {
+	*postgres.DB
+	failed map[int64]bool
+	fail   func(azizayol.InboxEntry) bool
+}
+
+func (c *commitFails) ProcessNext(ctx context.Context, channels []azizayol.Channel, userKey string, fn func(context.Context, azizayol.Tx, azizayol.InboxEntry) error) (bool, error) {
+	return c.DB.ProcessNext(ctx, channels, userKey, func(ctx context.Context, tx azizayol.Tx, e azizayol.InboxEntry) error {
+		if err := fn(ctx, tx, e); err != nil {
+			return err
+		}
+		if c.fail(e) && !c.failed[e.ID] {
+			c.failed[e.ID] = true
+			return errors.New("connection lost before commit")
+		}
+		return nil
+	})
+}
+
+// A message whose transaction fails after her session was saved runs again from the
+// session as it was before it: she moves once, and gets one set of replies.
+func TestEntryRunAgainAfterLostCommitMovesHerOnce(t *testing.T) {
+	ctx := context.Background()
+	db, rdb := testenv.DB(t), testenv.Redis(t)
+	sessions := rdb.Sessions(time.Hour)
+	store := func(n int, text string) {
+		payload, _ := json.Marshal(map[string]string{"who": "lola", "text": text})
+		if _, err := db.StoreInbox(ctx, azizayol.InboxEntry{Channel: azizayol.Shell,
+			ExternalID: fmt.Sprint(n), UserKey: "shell:lola", Payload: payload}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inbox := &commitFails{DB: db, failed: map[int64]bool{}, fail: func(e azizayol.InboxEntry) bool {
+		return strings.Contains(string(e.Payload), "Русский") // her choice of language
+	}}
+	engine := dialogs.Standard(crisis.Default(), time.Hour)
+	p := NewProcessor(inbox, sessions, engine, []Channel{shell.New(nil)}, NewSignal(1), func(int64) {}, prometheus.NewRegistry())
+
+	store(1, "/start")
+	store(2, "Русский") // typed label of the language button
+	p.drain(ctx, "")
+	if !inbox.failed[2] {
+		t.Fatal("the second entry's commit did not fail")
+	}
+	// Its retry waits for the backoff; make it due now.
+	if err := db.RetryNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p.drain(ctx, "")
+
+	var texts []string
+	var out []azizayol.Outbound
+	if err := db.EachOutbox(ctx, func(m azizayol.Outbound) { out = append(out, m); texts = append(texts, m.Text) }); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(texts, "\n---\n")
+	if strings.Count(all, "Язык сохранён") != 1 || strings.Contains(all, "Такой") || strings.Contains(all, "старого") {
+		t.Fatalf("replies after a lost commit:\n%s", all)
+	}
+	if len(out) != 4 { // greeting, language prompt, saved, menu
+		t.Errorf("%d replies, want 4:\n%s", len(out), all)
+	}
+}
