@@ -58,7 +58,8 @@ type Choice struct {
 }
 
 // Nav selects the navigation buttons under a prompt. The words and commands for them
-// work in every step whether the buttons are shown or not.
+// work in every step whether the buttons are shown or not. The emergency button is
+// added under every prompt outside the menu and the emergency guidance.
 type Nav struct {
 	Back, Cancel, Menu bool
 }
@@ -378,6 +379,10 @@ func (e *Engine) buttons(t *Turn, p Prompt) [][]azizayol.Button {
 	}
 	if len(nav) > 0 {
 		rows = append(rows, nav)
+	}
+	// Emergency help is one tap away in every step; the menu lists it already.
+	if d := t.sess.Dialog; d != EmergencyDialog && d != MenuDialog {
+		rows = append(rows, []azizayol.Button{t.button(Choice{Value: choiceSOS, Label: t.T("menu.emergency", nil)})})
 	}
 	return rows
 }

@@ -321,8 +321,8 @@ func wantMenu(t *testing.T, o azizayol.Outbound, lang azizayol.Lang) {
 	}
 }
 
-// wantLanguagePrompt checks that o asks for the language, with the three languages
-// and, for a woman who has chosen before, the menu button.
+// wantLanguagePrompt checks that o asks for the language, with the three languages,
+// for a woman who has chosen before the menu button, and the emergency button.
 func wantLanguagePrompt(t *testing.T, o azizayol.Outbound, lang azizayol.Lang, withMenu bool) {
 	t.Helper()
 	if want := tr(t, lang, "lang.choose", nil); o.Text != want {
@@ -332,6 +332,7 @@ func wantLanguagePrompt(t *testing.T, o azizayol.Outbound, lang azizayol.Lang, w
 	if withMenu {
 		want = append(want, choiceMenu)
 	}
+	want = append(want, choiceSOS)
 	if got := values(o); !reflect.DeepEqual(got, want) {
 		t.Fatalf("language buttons %v, want %v", got, want)
 	}
@@ -454,8 +455,8 @@ func TestFirstContact(t *testing.T) {
 			out := c.send(tc.in)
 			wantTexts(t, out, tr(t, tc.want, "start.greeting", nil), tr(t, tc.want, "lang.choose", nil))
 			wantLanguagePrompt(t, out[1], tc.want, false)
-			if len(out[1].Buttons) != 3 {
-				t.Errorf("first language prompt has %d rows, want the 3 languages only", len(out[1].Buttons))
+			if len(out[1].Buttons) != 4 {
+				t.Errorf("first language prompt has %d rows, want the 3 languages and emergency help", len(out[1].Buttons))
 			}
 			wantPlace(t, c.sess, LanguageDialog, "choose")
 			if c.sess.Lang != tc.want || c.sess.Step != 1 || c.sess.Return != nil {
@@ -1494,6 +1495,10 @@ func TestEveryPromptRenders(t *testing.T) {
 								}
 								seen[b.Data] = true
 							}
+						}
+						// Emergency help is reachable by a button from every state.
+						if !seen[anyStep+":"+choiceSOS] && name != EmergencyDialog {
+							t.Errorf("%s/%s in %s: no emergency button", name, state, lang)
 						}
 					}
 				}

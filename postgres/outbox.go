@@ -63,8 +63,10 @@ func (db *DB) SendNext(ctx context.Context, channels []azizayol.Channel, userID 
 		body    []byte
 		blocked bool
 	)
-	row := tx.QueryRow(ctx, claimOutbox, channels)
-	if userID != 0 {
+	var row pgx.Row
+	if userID == 0 {
+		row = tx.QueryRow(ctx, claimOutbox, channels)
+	} else {
 		row = tx.QueryRow(ctx, claimOutboxOf, channels, userID)
 	}
 	err = row.Scan(&m.ID, &m.UserID, &m.Channel, &m.Address, &body, &m.Attempts, &m.Queued, &blocked)

@@ -908,3 +908,51 @@ func emptyDatabase(t *testing.T) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// The hot path claims one user's first message or entry (the processor and the
+// intake name her); it must give only hers, only her first, and nothing while her
+// first is taken.
+func TestClaimsForOneUser(t *testing.T) {
+	t.Parallel()
+	db, raw := open(t)
+	ctx := t.Context()
+	a := user(t, db, azizayol.Telegram, "101")
+	b := user(t, db, azizayol.Telegram, "102")
+	enqueue(t, db, raw, b, "b1")
+	enqueue(t, db, raw, a, "a1", "a2")
+
+	var texts []string
+	for range 3 {
+		found, err := db.SendNext(ctx, telegramOnly, a.ID, func(_ context.Context, m azizayol.OutboxMessage) azizayol.Delivery {
+			texts = append(texts, m.Message.Text)
+			return azizayol.Delivery{Status: azizayol.Sent}
+		})
+		if err != nil {
+			t.Fatalf("SendNext for one user: %v", err)
+		}
+		if !found {
+			break
+		}
+	}
+	if strings.Join(texts, " ") != "a1 a2" {
+		t.Errorf("sent for user a: %v, want a1 a2 only", texts)
+	}
+
+	store(t, db, entry("A", "x1"), entry("B", "y1"), entry("A", "x2"))
+	var got []string
+	for range 3 {
+		found, err := db.ProcessNext(ctx, all, "A", func(_ context.Context, _ azizayol.Tx, e azizayol.InboxEntry) error {
+			got = append(got, string(e.Payload))
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("ProcessNext for one user: %v", err)
+		}
+		if !found {
+			break
+		}
+	}
+	if strings.Join(got, " ") != "x1 x2" {
+		t.Errorf("processed for user A: %v, want x1 x2 only", got)
+	}
+}

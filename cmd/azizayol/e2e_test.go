@@ -447,3 +447,48 @@ func TestUnknownKindOfUpdateIsStored(t *testing.T) {
 	db := openDB(t, e)
 	fake.WaitFor(t, wait, func() bool { n, _ := db.InboxPending(context.Background()); return n == 0 }, "the entry processed")
 }
+
+// With the fake enforcing limits like Telegram's, the shared limiters keep the bot
+// under them: no 429 at all, per chat and for the whole bot, across two instances.
+// The limits are set below the fake's: a message admitted by the limiter reaches the
+// API a little later, and the delays differ, so arrivals bunch (seen here: 0.9/s with
+// a burst of 3 against a strict 1/s with 3 drew a few 429s).
+func TestLimitsKeepTelegramFromThrottling(t *testing.T) {
+	fake := telegramtest.New(t, token)
+	fake.SetChatLimit(1, 3)    // about one message a second in a chat, short bursts
+	fake.SetGlobalLimit(20, 5) // the whole bot
+	secret := "s3cret-webhook-token-0123"
+	base := newEnv(t, fake).with("TELEGRAM_MODE", "webhook", "TELEGRAM_WEBHOOK_SECRET", secret,
+		"TELEGRAM_RATE", "15", "TELEGRAM_CHAT_RATE", "0.8", "TELEGRAM_CHAT_BURST", "2")
+	a := base.with("TELEGRAM_WEBHOOK_URL", "http://"+base["HTTP_ADDR"]+"/telegram/webhook")
+	b := a.with("HTTP_ADDR", freeAddr(t))
+	serveInProcess(t, a)
+	serveInProcess(t, b)
+	urls := []string{"http://" + a["HTTP_ADDR"] + "/telegram/webhook", "http://" + b["HTTP_ADDR"] + "/telegram/webhook"}
+
+	// 20 women each get 3 replies at once (/start, twice) and one more (/help):
+	// 8 messages in a chat, 160 for the bot.
+	start := time.Now()
+	id := int64(950000)
+	for u := range 20 {
+		for i, cmd := range []string{"/start", "/help", "/start", "/help", "/start", "/help"} {
+			id++
+			if code := postUpdate(t, urls[(u+i)%2], secret, commandUpdate(id, int64(9500+u), cmd)); code != http.StatusOK {
+				t.Fatalf("webhook answered %d", code)
+			}
+		}
+	}
+	for u := range 20 {
+		fake.WaitSent(t, int64(9500+u), 9, 60*time.Second)
+	}
+	took := time.Since(start)
+	if n := fake.TooManyRequests(); n != 0 {
+		t.Errorf("Telegram answered 429 %d times: %v", n, fake.Errors())
+	}
+	// 180 messages at 15/s take at least about 11 s; 9 in a chat at 0.8/s after a
+	// burst of 2 take at least 8 s.
+	if took < 10*time.Second {
+		t.Errorf("180 messages took %s: faster than the configured 15/s", took)
+	}
+	t.Logf("180 messages to 20 chats in %s", took)
+}
