@@ -7,6 +7,8 @@ package bot
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"github.com/azizayol/azizayol"
 )
@@ -43,3 +45,39 @@ func (s *Signal) Raise() {
 
 // Wait returns the channel a worker receives its wake-up from.
 func (s *Signal) Wait() <-chan struct{} { return s.ch }
+
+// workers runs n workers until ctx ends. Each drains the work of the key it is handed
+// (a user, named by the intake or the processor), and of anyone (the zero key: a scan)
+// at start, when woken, and after poll without a word, so work nobody named — after a
+// crash, from another instance — is found too.
+func workers[K comparable](ctx context.Context, n int, hints <-chan K, wake *Signal, poll time.Duration, drain func(context.Context, K)) {
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var key, anyone K
+			for ctx.Err() == nil {
+				drain(ctx, key)
+				select {
+				case <-ctx.Done():
+				case key = <-hints:
+				case <-wake.Wait():
+					key = anyone
+				case <-time.After(poll):
+					key = anyone
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// hint hands key to a worker; when too many wait already, it wakes one to scan.
+func hint[K comparable](hints chan<- K, wake *Signal, key K) {
+	select {
+	case hints <- key:
+	default:
+		wake.Raise()
+	}
+}

@@ -68,43 +68,15 @@ func NewProcessor(inbox Inbox, sessions azizayol.SessionStore, engine Engine, ch
 }
 
 // Run processes entries with n workers until ctx ends.
-func (p *Processor) Run(ctx context.Context, workers int) {
-	done := make(chan struct{})
-	for range workers {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			p.work(ctx)
-		}()
-	}
-	for range workers {
-		<-done
-	}
+func (p *Processor) Run(ctx context.Context, n int) {
+	workers(ctx, n, p.hints, p.wake, p.poll, p.drain)
 }
 
 // Received tells the workers whose updates this instance has just stored: a worker
 // takes that woman's entries directly, without scanning the inbox.
 func (p *Processor) Received(userKeys ...string) {
 	for _, k := range userKeys {
-		select {
-		case p.hints <- k:
-		default: // too many at once: a worker scans the inbox instead
-			p.wake.Raise()
-		}
-	}
-}
-
-func (p *Processor) work(ctx context.Context) {
-	key := "" // whose entries to take; "" is anyone's (a scan, at start and on a poll)
-	for ctx.Err() == nil {
-		p.drain(ctx, key)
-		select {
-		case <-ctx.Done():
-		case key = <-p.hints:
-		case <-p.wake.Wait():
-			key = ""
-		case <-time.After(p.poll):
-			key = ""
-		}
+		hint(p.hints, p.wake, k)
 	}
 }
 

@@ -71,42 +71,14 @@ func NewSender(outbox Outbox, channels []Channel, limits map[azizayol.Channel]Li
 }
 
 // Run sends with n workers until ctx ends.
-func (s *Sender) Run(ctx context.Context, workers int) {
-	done := make(chan struct{})
-	for range workers {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			s.work(ctx)
-		}()
-	}
-	for range workers {
-		<-done
-	}
+func (s *Sender) Run(ctx context.Context, n int) {
+	workers(ctx, n, s.hints, s.wake, s.poll, s.drain)
 }
 
 // Queued tells the senders whose replies this instance has just queued: a sender
 // takes that woman's messages directly, without scanning the outbox.
 func (s *Sender) Queued(userID int64) {
-	select {
-	case s.hints <- userID:
-	default: // too many at once: a sender scans the outbox instead
-		s.wake.Raise()
-	}
-}
-
-func (s *Sender) work(ctx context.Context) {
-	var user int64 // whose messages to send; 0 is anyone's (a scan, at start and on a poll)
-	for ctx.Err() == nil {
-		s.drain(ctx, user)
-		select {
-		case <-ctx.Done():
-		case user = <-s.hints:
-		case <-s.wake.Wait():
-			user = 0
-		case <-time.After(s.poll):
-			user = 0
-		}
-	}
+	hint(s.hints, s.wake, userID)
 }
 
 // drain sends the due messages of one user (or of anyone) until none is left. A

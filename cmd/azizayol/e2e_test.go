@@ -225,17 +225,14 @@ func TestBlockedUserStopsReceiving(t *testing.T) {
 
 func TestSameUpdateTwiceHasOneEffect(t *testing.T) {
 	fake := telegramtest.New(t, token)
-	secret := "s3cret-webhook-token-0123"
-	e := newEnv(t, fake)
-	e = e.with("TELEGRAM_MODE", "webhook", "TELEGRAM_WEBHOOK_SECRET", secret,
-		"TELEGRAM_WEBHOOK_URL", "http://"+e["HTTP_ADDR"]+"/telegram/webhook")
+	e := webhookEnv(t, fake)
 	serveInProcess(t, e)
-	url := "http://" + e["HTTP_ADDR"] + "/telegram/webhook"
+	url := e["TELEGRAM_WEBHOOK_URL"]
 
 	const user = 6001
 	update := commandUpdate(900001, user, "/help")
 	for range 3 {
-		if code := postUpdate(t, url, secret, update); code != http.StatusOK {
+		if code := postUpdate(t, url, testSecret, update); code != http.StatusOK {
 			t.Fatalf("webhook answered %d", code)
 		}
 	}
@@ -248,21 +245,18 @@ func TestSameUpdateTwiceHasOneEffect(t *testing.T) {
 
 func TestForgedWebhookIsRefused(t *testing.T) {
 	fake := telegramtest.New(t, token)
-	secret := "s3cret-webhook-token-0123"
-	e := newEnv(t, fake)
-	e = e.with("TELEGRAM_MODE", "webhook", "TELEGRAM_WEBHOOK_SECRET", secret,
-		"TELEGRAM_WEBHOOK_URL", "http://"+e["HTTP_ADDR"]+"/telegram/webhook")
+	e := webhookEnv(t, fake)
 	serveInProcess(t, e)
-	url := "http://" + e["HTTP_ADDR"] + "/telegram/webhook"
+	url := e["TELEGRAM_WEBHOOK_URL"]
 	const user = 7001
-	for _, forged := range []string{"", "wrong-secret-0000000000", secret + "x", secret[:len(secret)-1]} {
+	for _, forged := range []string{"", "wrong-secret-0000000000", testSecret + "x", testSecret[:len(testSecret)-1]} {
 		if code := postUpdate(t, url, forged, commandUpdate(910001, user, "/help")); code != http.StatusUnauthorized {
 			t.Errorf("secret %q: answered %d, want 401", forged, code)
 		}
 	}
 	// Not an update at all, with the right secret: refused, nothing stored.
 	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader("{not json"))
-	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", testSecret)
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("broken JSON: %v %v", resp, err)
 	}
@@ -280,13 +274,11 @@ func TestForgedWebhookIsRefused(t *testing.T) {
 // each sees her replies complete and in order.
 func TestFiftyUsersInOrderAcrossTwoInstances(t *testing.T) {
 	fake := telegramtest.New(t, token)
-	secret := "s3cret-webhook-token-0123"
-	base := newEnv(t, fake).with("TELEGRAM_MODE", "webhook", "TELEGRAM_WEBHOOK_SECRET", secret)
-	a := base.with("TELEGRAM_WEBHOOK_URL", "http://"+base["HTTP_ADDR"]+"/telegram/webhook")
+	a := webhookEnv(t, fake)
 	b := a.with("HTTP_ADDR", freeAddr(t))
 	serveInProcess(t, a)
 	serveInProcess(t, b)
-	urls := []string{"http://" + a["HTTP_ADDR"] + "/telegram/webhook", "http://" + b["HTTP_ADDR"] + "/telegram/webhook"}
+	urls := []string{a["TELEGRAM_WEBHOOK_URL"], "http://" + b["HTTP_ADDR"] + "/telegram/webhook"}
 
 	script := []string{"/start", "/help", "/menu", "/language", "/help", "/menu", "/start", "/menu"}
 	firstLine := map[string]string{ // the first line of each reply, in order
@@ -309,7 +301,7 @@ func TestFiftyUsersInOrderAcrossTwoInstances(t *testing.T) {
 			user := int64(8000 + u)
 			for i, cmd := range script {
 				id := int64(1_000_000 + u*100 + i)
-				if code := postUpdate(t, urls[i%2], secret, commandUpdate(id, user, cmd)); code != http.StatusOK {
+				if code := postUpdate(t, urls[i%2], testSecret, commandUpdate(id, user, cmd)); code != http.StatusOK {
 					t.Errorf("webhook answered %d", code)
 				}
 			}
@@ -424,18 +416,15 @@ func post(client *http.Client, url, secret string, u models.Update) int {
 // origin type) is still stored and confirmed, never dropped at the door.
 func TestUnknownKindOfUpdateIsStored(t *testing.T) {
 	fake := telegramtest.New(t, token)
-	secret := "s3cret-webhook-token-0123"
-	e := newEnv(t, fake)
-	e = e.with("TELEGRAM_MODE", "webhook", "TELEGRAM_WEBHOOK_SECRET", secret,
-		"TELEGRAM_WEBHOOK_URL", "http://"+e["HTTP_ADDR"]+"/telegram/webhook")
+	e := webhookEnv(t, fake)
 	serveInProcess(t, e)
 	body := `{"update_id": 920001, "message": {"message_id": 5, "date": 1790000000,
 		"from": {"id": 7101, "is_bot": false, "first_name": "T"},
 		"chat": {"id": 7101, "type": "private"},
 		"forward_origin": {"type": "brand_new_origin", "date": 1790000000},
 		"text": "forwarded"}}`
-	req, _ := http.NewRequest(http.MethodPost, "http://"+e["HTTP_ADDR"]+"/telegram/webhook", strings.NewReader(body))
-	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+	req, _ := http.NewRequest(http.MethodPost, e["TELEGRAM_WEBHOOK_URL"], strings.NewReader(body))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", testSecret)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -457,14 +446,11 @@ func TestLimitsKeepTelegramFromThrottling(t *testing.T) {
 	fake := telegramtest.New(t, token)
 	fake.SetChatLimit(1, 3)    // about one message a second in a chat, short bursts
 	fake.SetGlobalLimit(20, 5) // the whole bot
-	secret := "s3cret-webhook-token-0123"
-	base := newEnv(t, fake).with("TELEGRAM_MODE", "webhook", "TELEGRAM_WEBHOOK_SECRET", secret,
-		"TELEGRAM_RATE", "15", "TELEGRAM_CHAT_RATE", "0.8", "TELEGRAM_CHAT_BURST", "2")
-	a := base.with("TELEGRAM_WEBHOOK_URL", "http://"+base["HTTP_ADDR"]+"/telegram/webhook")
+	a := webhookEnv(t, fake).with("TELEGRAM_RATE", "15", "TELEGRAM_CHAT_RATE", "0.8", "TELEGRAM_CHAT_BURST", "2")
 	b := a.with("HTTP_ADDR", freeAddr(t))
 	serveInProcess(t, a)
 	serveInProcess(t, b)
-	urls := []string{"http://" + a["HTTP_ADDR"] + "/telegram/webhook", "http://" + b["HTTP_ADDR"] + "/telegram/webhook"}
+	urls := []string{a["TELEGRAM_WEBHOOK_URL"], "http://" + b["HTTP_ADDR"] + "/telegram/webhook"}
 
 	// 20 women each get 3 replies at once (/start, twice) and one more (/help):
 	// 8 messages in a chat, 160 for the bot.
@@ -473,7 +459,7 @@ func TestLimitsKeepTelegramFromThrottling(t *testing.T) {
 	for u := range 20 {
 		for i, cmd := range []string{"/start", "/help", "/start", "/help", "/start", "/help"} {
 			id++
-			if code := postUpdate(t, urls[(u+i)%2], secret, commandUpdate(id, int64(9500+u), cmd)); code != http.StatusOK {
+			if code := postUpdate(t, urls[(u+i)%2], testSecret, commandUpdate(id, int64(9500+u), cmd)); code != http.StatusOK {
 				t.Fatalf("webhook answered %d", code)
 			}
 		}

@@ -55,6 +55,17 @@ func newEnv(t *testing.T, fake *telegramtest.Server) env {
 	}
 }
 
+// testSecret is the secret of the webhook-mode instances of the tests.
+const testSecret = "s3cret-webhook-token-0123"
+
+// webhookEnv is newEnv for an instance in webhook mode, which Telegram (the fake, or
+// the test itself) posts to at e["TELEGRAM_WEBHOOK_URL"].
+func webhookEnv(t *testing.T, fake *telegramtest.Server) env {
+	e := newEnv(t, fake)
+	return e.with("TELEGRAM_MODE", "webhook", "TELEGRAM_WEBHOOK_SECRET", testSecret,
+		"TELEGRAM_WEBHOOK_URL", "http://"+e["HTTP_ADDR"]+"/telegram/webhook")
+}
+
 func (e env) with(kv ...string) env {
 	c := env{}
 	for k, v := range e {
