@@ -3,6 +3,8 @@ package azizayol
 import (
 	"errors"
 	"fmt"
+	"html"
+	"regexp"
 	"time"
 )
 
@@ -71,6 +73,9 @@ var (
 	// ErrRejected: the channel refused this message for good (bad request). Retrying
 	// will not help.
 	ErrRejected = errors.New("message rejected by the channel")
+	// ErrUnreadable: a stored update cannot be read. It is kept, marked with the
+	// reason, and not tried again.
+	ErrUnreadable = errors.New("unreadable update")
 )
 
 // ThrottledError: the channel asks us to wait before sending again.
@@ -80,4 +85,12 @@ type ThrottledError struct {
 
 func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("throttled: retry after %s", e.RetryAfter)
+}
+
+var markup = regexp.MustCompile(`<[^>]*>`)
+
+// PlainText is the message's text without markup, as she reads it: for channels
+// without formatting, and when a channel refuses the markup.
+func (m Outbound) PlainText() string {
+	return html.UnescapeString(markup.ReplaceAllString(m.Text, ""))
 }

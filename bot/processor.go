@@ -117,10 +117,10 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 	ch := p.channels[e.Channel] // claims ask only for the channels this instance reads
 	address, in, err := ch.Parse(e.Payload)
 	if err != nil {
-		// Kept in the inbox as it came; nothing can be answered to an update we
-		// cannot read.
+		// Kept in the inbox as it came, with the reason; nothing can be answered to an
+		// update we cannot read.
 		slog.Error("unreadable inbox entry", "entry", e.ID, "channel", e.Channel, "err", err)
-		return nil
+		return fmt.Errorf("%w: %v", azizayol.ErrUnreadable, err)
 	}
 	if in.Kind == azizayol.KindIgnored {
 		return nil

@@ -110,10 +110,23 @@ func (db *DB) ProcessNext(ctx context.Context, channels []azizayol.Channel, user
 		return false, fmt.Errorf("postgres: claim inbox entry: %w", err)
 	}
 
-	if ferr := fn(ctx, &unitTx{tx: tx}, e); ferr != nil {
+	ferr := fn(ctx, &unitTx{tx: tx}, e)
+	if ferr != nil {
 		if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT entry`); err != nil {
 			return true, errors.Join(ferr, fmt.Errorf("postgres: roll back to savepoint: %w", err))
 		}
+	}
+	if errors.Is(ferr, azizayol.ErrUnreadable) {
+		// Trying again will not make it readable: done, with the reason kept.
+		if _, err := tx.Exec(ctx, `UPDATE inbox SET processed_at = now(), error = $2 WHERE id = $1`, e.ID, ferr.Error()); err != nil {
+			return true, fmt.Errorf("postgres: mark inbox entry %d unreadable: %w", e.ID, err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return true, fmt.Errorf("postgres: commit inbox entry %d: %w", e.ID, err)
+		}
+		return true, nil
+	}
+	if ferr != nil {
 		if err := inboxAttemptFailed(ctx, tx, e, ferr); err != nil {
 			return true, errors.Join(ferr, err)
 		}

@@ -956,3 +956,35 @@ func TestClaimsForOneUser(t *testing.T) {
 		t.Errorf("processed for user A: %v, want x1 x2 only", got)
 	}
 }
+
+// An entry that cannot be read is done at once, with the reason kept for people to
+// look at; it does not hold back her next entry.
+func TestUnreadableEntryIsKeptWithItsReason(t *testing.T) {
+	t.Parallel()
+	db, raw := open(t)
+	ctx := t.Context()
+	store(t, db, entry("A", "garbled"), entry("A", "next"))
+	var got []string
+	for range 3 {
+		found, err := db.ProcessNext(ctx, all, "", func(_ context.Context, _ azizayol.Tx, e azizayol.InboxEntry) error {
+			got = append(got, string(e.Payload))
+			if string(e.Payload) == "garbled" {
+				return fmt.Errorf("%w: not JSON", azizayol.ErrUnreadable)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("ProcessNext: %v", err)
+		}
+		if !found {
+			break
+		}
+	}
+	if strings.Join(got, " ") != "garbled next" {
+		t.Errorf("processed %v, want garbled once, then next", got)
+	}
+	var reason string
+	if err := raw.QueryRow(ctx, `SELECT error FROM inbox WHERE payload = 'garbled' AND processed_at IS NOT NULL`).Scan(&reason); err != nil || !strings.Contains(reason, "not JSON") {
+		t.Errorf("reason kept: %q %v", reason, err)
+	}
+}

@@ -8,9 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -79,15 +77,13 @@ func (s *Shell) Parse(payload []byte) (string, azizayol.Inbound, error) {
 	return l.Who, in, nil
 }
 
-var tag = regexp.MustCompile(`<[^>]*>`)
-
 // Send prints a message: its text without markup, and its buttons numbered.
 func (s *Shell) Send(_ context.Context, address string, m azizayol.Outbound) (string, error) {
 	if m.Text == "" || s.out == nil {
 		return "", nil
 	}
 	var b strings.Builder
-	b.WriteString("\n" + html.UnescapeString(tag.ReplaceAllString(m.Text, "")) + "\n")
+	b.WriteString("\n" + m.PlainText() + "\n")
 	n := 0
 	for _, row := range m.Buttons {
 		for _, btn := range row {

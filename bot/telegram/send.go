@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -58,6 +59,13 @@ func (t *Telegram) Send(ctx context.Context, address string, m azizayol.Outbound
 		params.ReplyMarkup = inlineKeyboard(m.Buttons)
 	}
 	msg, err := t.api.SendMessage(ctx, params)
+	if errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "can't parse entities") {
+		// Markup Telegram refuses (a slip in a text) must not cost her the reply:
+		// send it as plain text.
+		slog.Error("telegram: HTML refused, sending as plain text", "err", err)
+		params.ParseMode, params.Text = "", m.PlainText()
+		msg, err = t.api.SendMessage(ctx, params)
+	}
 	if err != nil {
 		return "", classify(err)
 	}

@@ -231,8 +231,16 @@ func shellChat(ctx context.Context, cfg config, who string, stdin io.Reader, std
 	p.start(cfg, []bot.Channel{term}, []bot.Channel{term}, nil)
 	p.run(ctx, &wg, cfg)
 	fmt.Fprintln(stdout, "Aziz-ayol shell. Type /start to begin, a number to press a button; Ctrl-D to quit.")
-	if err := shell.Read(ctx, stdin, who, p.db, p.received); err != nil && ctx.Err() == nil {
-		return err
+	// Reading waits for a whole line; Ctrl-C must not wait for Enter.
+	read := make(chan error, 1)
+	go func() { read <- shell.Read(ctx, stdin, who, p.db, p.received) }()
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-read:
+		if err != nil && ctx.Err() == nil {
+			return err
+		}
 	}
 	time.Sleep(500 * time.Millisecond) // let the last answer print
 	return nil
