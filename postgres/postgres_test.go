@@ -563,7 +563,8 @@ func TestTxUser(t *testing.T) {
 		t.Errorf("User after SetLanguage = %+v, want Lang ru", got)
 	}
 
-	// Blocking stops her pending messages, not sent ones and not other users'.
+	// Blocking stops her pending messages (when a sender next takes one), not sent
+	// ones and not other users'.
 	ids := enqueue(t, db, raw, u, "one", "two", "three")
 	others := enqueue(t, db, raw, sms, "sms")
 	if !sendNext(t, db, telegramOnly, func(context.Context, azizayol.OutboxMessage) azizayol.Delivery {
@@ -572,6 +573,10 @@ func TestTxUser(t *testing.T) {
 		t.Fatal("nothing to send")
 	}
 	mustTx(t, db, func(ctx context.Context, tx azizayol.Tx) error { return tx.SetBlocked(ctx, u.ID, true) })
+	// The next sender to take one of her messages stops them all, sending none.
+	if !sendNext(t, db, telegramOnly, sendNone(t)) {
+		t.Fatal("her pending message was not taken")
+	}
 	for i, id := range ids {
 		want := "blocked"
 		if i == 0 {

@@ -38,17 +38,17 @@ func (u *unitTx) SetLanguage(ctx context.Context, userID int64, lang azizayol.La
 	return nil
 }
 
-// SetBlocked records that she blocked (or unblocked) the bot. A block also stops her
-// queued messages.
+// SetBlocked records that she blocked (or unblocked) the bot. Her queued messages
+// stop when a sender next takes one (SendNext sees the block). Touching them here
+// would lock outbox rows after her user row, the opposite order of a sender that
+// meets a 403, and the two could deadlock.
 func (u *unitTx) SetBlocked(ctx context.Context, userID int64, blocked bool) error {
-	if !blocked {
-		if _, err := u.tx.Exec(ctx, `UPDATE users SET blocked_at = NULL WHERE id = $1`, userID); err != nil {
-			return fmt.Errorf("postgres: unblock user %d: %w", userID, err)
-		}
-		return nil
+	q := `UPDATE users SET blocked_at = NULL WHERE id = $1`
+	if blocked {
+		q = `UPDATE users SET blocked_at = coalesce(blocked_at, now()) WHERE id = $1`
 	}
-	if err := markBlocked(ctx, u.tx, userID); err != nil {
-		return err
+	if _, err := u.tx.Exec(ctx, q, userID); err != nil {
+		return fmt.Errorf("postgres: set user %d blocked=%v: %w", userID, blocked, err)
 	}
 	return nil
 }
