@@ -113,6 +113,9 @@ type Tx interface {
 	SetBlocked(ctx context.Context, userID int64, blocked bool) error
 	// Enqueue writes messages to the outbox, to be sent after commit.
 	Enqueue(ctx context.Context, u User, msgs ...Outbound) error
+	// Try runs fn so that, when it fails, nothing it changed is kept and the
+	// transaction can go on.
+	Try(ctx context.Context, fn func(Tx) error) error
 }
 
 // OutboxMessage is one queued message, as the outbox workers see it.

@@ -87,7 +87,9 @@ func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("throttled: retry after %s", e.RetryAfter)
 }
 
-var markup = regexp.MustCompile(`<[^>]*>`)
+// markup matches the tags of Telegram's HTML subset, and nothing else: a stray "<" in
+// a text is kept.
+var markup = regexp.MustCompile(`</?(b|strong|i|em|u|ins|s|strike|del|a|code|pre|tg-spoiler|tg-emoji|span|blockquote)(\s[^<>]*)?>`)
 
 // PlainText is the message's text without markup, as she reads it: for channels
 // without formatting, and when a channel refuses the markup.

@@ -73,7 +73,8 @@ func workers[K comparable](ctx context.Context, n int, hints <-chan K, wake *Sig
 	wg.Wait()
 }
 
-// hint hands key to a worker; when too many wait already, it wakes one to scan.
+// hint hands key to a worker; when the hints overflow (every worker busy for a
+// while), it wakes one to scan instead.
 func hint[K comparable](hints chan<- K, wake *Signal, key K) {
 	select {
 	case hints <- key:

@@ -146,13 +146,26 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 	if err != nil {
 		return err // Redis is away: try again later, however long it takes
 	}
-	after, replies, err := p.engine.Handle(ctx, tx, u, before, in)
-	if err != nil && e.Attempts+1 < GiveUpAfter {
+	var (
+		after   *azizayol.Session
+		replies []azizayol.Outbound
+	)
+	dialog := func(tx azizayol.Tx) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic in a dialog: %v\n%s", r, debug.Stack())
+			}
+		}()
+		after, replies, err = p.engine.Handle(ctx, tx, u, before, in)
 		return err
 	}
-	if err != nil {
-		// The dialog keeps failing on this message: tell her, keep her where she
-		// was, and leave the entry's error for people to look at.
+	if e.Attempts+1 < GiveUpAfter {
+		if err := dialog(tx); err != nil {
+			return err // tried again later, with backoff
+		}
+	} else if err := tx.Try(ctx, dialog); err != nil {
+		// The dialog keeps failing on this message: undo what it did, tell her,
+		// keep her where she was, and leave the entry's error for people to see.
 		slog.Error("giving up on an inbox entry", "entry", e.ID, "user", u.ID, "attempts", e.Attempts+1, "err", err)
 		after, replies = before, []azizayol.Outbound{apology(u, before)}
 	}

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/azizayol/azizayol"
@@ -19,7 +22,11 @@ import (
 	"github.com/azizayol/azizayol/postgres"
 )
 
-func TestMain(m *testing.M) { testenv.Main(m) }
+func TestMain(m *testing.M) {
+	// These tests make dialogs fail on purpose: their error logs are expected.
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	testenv.Main(m)
+}
 
 // commitFails makes the transaction of the entries it names fail once, after the dialog
 // ran and her session was saved, as a crash or a lost connection before COMMIT would.
@@ -84,5 +91,77 @@ func TestEntryRunAgainAfterLostCommitMovesHerOnce(t *testing.T) {
 	}
 	if len(out) != 4 { // greeting, language prompt, saved, menu
 		t.Errorf("%d replies, want 4:\n%s", len(out), all)
+	}
+}
+
+// failing is a dialog engine that changes her language and then fails (or panics) on
+// the message "boom", and answers every other message.
+type failing struct{ panics bool }
+
+func (f failing) Handle(ctx context.Context, store azizayol.Store, u azizayol.User, sess *azizayol.Session, in azizayol.Inbound) (*azizayol.Session, []azizayol.Outbound, error) {
+	if in.Text != "boom" {
+		return &azizayol.Session{Dialog: "menu", State: "main", Step: 7}, []azizayol.Outbound{{Text: "ok: " + in.Text}}, nil
+	}
+	if err := store.SetLanguage(ctx, u.ID, azizayol.Ru); err != nil {
+		return nil, nil, err
+	}
+	if f.panics {
+		panic("dialog bug")
+	}
+	return nil, nil, errors.New("dialog bug")
+}
+
+// A message the dialog fails on every time is given up after GiveUpAfter attempts:
+// what the dialog changed is undone, she gets one apology, her session stays where it
+// was, and her next message is answered.
+func TestGivingUpUndoesTheDialogAndLetsHerGoOn(t *testing.T) {
+	for _, panics := range []bool{false, true} {
+		t.Run(fmt.Sprintf("panics=%v", panics), func(t *testing.T) {
+			ctx := context.Background()
+			url := testenv.DatabaseURL(t)
+			db, err := postgres.Open(ctx, url, 8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(db.Close)
+			rdb := testenv.Redis(t)
+			sessions := rdb.Sessions(time.Hour)
+			p := NewProcessor(db, sessions, failing{panics: panics}, []Channel{shell.New(nil)}, NewSignal(1), func(int64) {}, prometheus.NewRegistry())
+			for i, text := range []string{"hello", "boom", "after"} {
+				payload, _ := json.Marshal(map[string]string{"who": "zarina", "text": text})
+				if _, err := db.StoreInbox(ctx, azizayol.InboxEntry{Channel: azizayol.Shell,
+					ExternalID: fmt.Sprint(i), UserKey: "shell:zarina", Payload: payload}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for range GiveUpAfter + 1 {
+				p.drain(ctx, "")
+				if err := db.RetryNow(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var texts []string
+			if err := db.EachOutbox(ctx, func(m azizayol.Outbound) { texts = append(texts, m.Text) }); err != nil {
+				t.Fatal(err)
+			}
+			if len(texts) != 3 || texts[0] != "ok: hello" || !strings.Contains(texts[1], "1146") || texts[2] != "ok: after" {
+				t.Fatalf("replies: %q, want ok, one apology, ok", texts)
+			}
+			if n, _ := db.InboxPending(ctx); n != 0 {
+				t.Errorf("%d entries still pending", n)
+			}
+			conn, err := pgx.Connect(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close(ctx)
+			var lang string
+			if err := conn.QueryRow(ctx, `SELECT lang FROM users WHERE address = 'zarina'`).Scan(&lang); err != nil {
+				t.Fatal(err)
+			}
+			if lang != "" {
+				t.Errorf("her language is %q: the failed dialog's change was kept", lang)
+			}
+		})
 	}
 }

@@ -46,14 +46,15 @@ type Sender struct {
 	limits   map[azizayol.Channel]Limits
 	limiter  Limiter
 	hints    chan int64 // users whose replies were just queued here
-	wake     *Signal    // raised when replies were queued by another instance
+	wake     *Signal    // raised when replies were queued by another instance, or hints overflow
 	poll     time.Duration
 	now      func() time.Time
 
 	results *prometheus.CounterVec
 }
 
-// NewSender returns a sender for these channels; wake is raised when messages are queued.
+// NewSender returns a sender for these channels; wake is raised when another instance
+// queued messages.
 func NewSender(outbox Outbox, channels []Channel, limits map[azizayol.Channel]Limits, limiter Limiter, wake *Signal, reg prometheus.Registerer) *Sender {
 	s := &Sender{
 		outbox: outbox, channels: map[azizayol.Channel]Channel{}, limits: limits, limiter: limiter,
@@ -86,7 +87,8 @@ func (s *Sender) Queued(userID int64) {
 // Telegram's answer and the commit, it would go out twice.
 func (s *Sender) drain(ctx context.Context, user int64) {
 	for ctx.Err() == nil {
-		one, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		// Room for the limiter's wait, the API call (30 s at most) and the commit.
+		one, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 		found, err := s.outbox.SendNext(one, s.names, user, s.send)
 		cancel()
 		if err != nil {

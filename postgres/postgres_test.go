@@ -993,3 +993,39 @@ func TestUnreadableEntryIsKeptWithItsReason(t *testing.T) {
 		t.Errorf("reason kept: %q %v", reason, err)
 	}
 }
+
+// Try undoes what fn changed, also after a statement failed (which aborts the
+// transaction), and the entry's transaction goes on and commits.
+func TestTryRecoversFromAFailedStatement(t *testing.T) {
+	t.Parallel()
+	db, raw := open(t)
+	ctx := t.Context()
+	store(t, db, entry("A", "a1"))
+	found, err := db.ProcessNext(ctx, all, "", func(ctx context.Context, tx azizayol.Tx, _ azizayol.InboxEntry) error {
+		u, err := tx.User(ctx, azizayol.Telegram, "500")
+		if err != nil {
+			return err
+		}
+		terr := tx.Try(ctx, func(tx azizayol.Tx) error {
+			if err := tx.SetLanguage(ctx, u.ID, azizayol.Ru); err != nil {
+				return err
+			}
+			// No such user: a foreign-key violation aborts the transaction.
+			return tx.Enqueue(ctx, azizayol.User{ID: u.ID + 1000, Channel: azizayol.Telegram, Address: "x"}, azizayol.Outbound{Text: "lost"})
+		})
+		if terr == nil {
+			t.Error("Try: no error from a failed statement")
+		}
+		return tx.Enqueue(ctx, u, azizayol.Outbound{Text: "apology"})
+	})
+	if err != nil || !found {
+		t.Fatalf("ProcessNext = %v, %v", found, err)
+	}
+	var lang, texts string
+	if err := raw.QueryRow(ctx, `SELECT lang FROM users WHERE address = '500'`).Scan(&lang); err != nil || lang != "" {
+		t.Errorf("language %q (%v): the change inside Try was kept", lang, err)
+	}
+	if err := raw.QueryRow(ctx, `SELECT string_agg(message->>'text', ',') FROM outbox`).Scan(&texts); err != nil || texts != "apology" {
+		t.Errorf("outbox %q (%v), want the apology only", texts, err)
+	}
+}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -12,6 +13,25 @@ import (
 // unitTx is the transaction of one inbox entry, as dialogs and the processor see it.
 type unitTx struct {
 	tx pgx.Tx
+}
+
+// Try runs fn in a savepoint: when fn fails, the savepoint is rolled back (which also
+// clears an aborted statement) and the transaction goes on.
+func (u *unitTx) Try(ctx context.Context, fn func(azizayol.Tx) error) error {
+	sp, err := u.tx.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: savepoint: %w", err)
+	}
+	if err := fn(&unitTx{tx: sp}); err != nil {
+		if rerr := sp.Rollback(ctx); rerr != nil {
+			return errors.Join(err, fmt.Errorf("postgres: roll back to savepoint: %w", rerr))
+		}
+		return err
+	}
+	if err := sp.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: release savepoint: %w", err)
+	}
+	return nil
 }
 
 // User finds or creates the user at this address and marks her seen now.

@@ -37,7 +37,7 @@ func New(token, apiURL string) (*Telegram, error) {
 	api, err := tgbot.New(token,
 		tgbot.WithServerURL(apiURL),
 		tgbot.WithSkipGetMe(),
-		tgbot.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute}),
+		tgbot.WithHTTPClient(30*time.Second, &http.Client{Timeout: 30 * time.Second}),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("telegram: %w", err)
