@@ -174,9 +174,11 @@ func serve(ctx context.Context, cfg config) error {
 			_ = p.rdb.ReleaseLease(context.Background(), "telegram-poller", owner)
 		}()
 	}
-	if err := tg.SetCommands(ctx); err != nil {
-		slog.Error("setting the command menu failed", "err", err)
-	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		setCommands(ctx, tg)
+	}()
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	wg.Add(1)
@@ -192,6 +194,23 @@ func serve(ctx context.Context, cfg config) error {
 		return fmt.Errorf("http: %w", err)
 	}
 	return nil
+}
+
+// setCommands sets the bot's command menu, trying again (up to every 5 minutes) while
+// Telegram cannot be reached.
+func setCommands(ctx context.Context, tg *telegram.Telegram) {
+	for wait := 5 * time.Second; ; wait = min(2*wait, 5*time.Minute) {
+		err := tg.SetCommands(ctx)
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		slog.Error("setting the command menu failed; trying again", "in", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
 }
 
 func migrate(ctx context.Context, cfg config, stdout io.Writer) error {
