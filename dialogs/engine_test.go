@@ -261,6 +261,19 @@ func describe(in azizayol.Inbound) string {
 	return s
 }
 
+// refused sends what send sends and checks that she is answered with answer, then
+// shown the same prompt again, and that her session did not change.
+func (c *chat) refused(t *testing.T, answer string, send func()) {
+	t.Helper()
+	before, p := copySession(c.sess), prompt(t, c.out)
+	send()
+	wantTexts(t, c.out, answer, p.Text)
+	if !reflect.DeepEqual(c.out[1], p) {
+		t.Errorf("not the same prompt:\n got %+v\nwant %+v", c.out[1], p)
+	}
+	sameSession(t, c.sess, before)
+}
+
 func copySession(s *azizayol.Session) *azizayol.Session {
 	if s == nil {
 		return nil
@@ -688,13 +701,7 @@ func TestMenuRefusesWhatIsNotAnItem(t *testing.T) {
 		for _, typed := range []string{"0", "9", "100", "-", "что-то", "salom"} {
 			t.Run(fmt.Sprintf("%s/%s", lang, typed), func(t *testing.T) {
 				c := inMenu(t, lang)
-				before, p := copySession(c.sess), prompt(t, c.out)
-				c.text(typed)
-				wantTexts(t, c.out, tr(t, lang, "input.use_buttons", nil), p.Text)
-				if !reflect.DeepEqual(c.out[1], p) {
-					t.Errorf("prompt changed:\n got %+v\nwant %+v", c.out[1], p)
-				}
-				sameSession(t, c.sess, before)
+				c.refused(t, tr(t, lang, "input.use_buttons", nil), func() { c.text(typed) })
 			})
 		}
 	}
@@ -973,13 +980,7 @@ func TestStaleButtons(t *testing.T) {
 			d := dataOf(t, prompt(t, c.out), string(lang))
 			c.data(d)
 			wantMenu(t, prompt(t, c.out), lang)
-			before, p := copySession(c.sess), prompt(t, c.out)
-			c.data(d)
-			wantTexts(t, c.out, tr(t, lang, "input.stale_button", nil), p.Text)
-			if !reflect.DeepEqual(c.out[1], p) {
-				t.Errorf("not the same prompt:\n got %+v\nwant %+v", c.out[1], p)
-			}
-			sameSession(t, c.sess, before)
+			c.refused(t, tr(t, lang, "input.stale_button", nil), func() { c.data(d) })
 			if len(c.store.calls) != 1 {
 				t.Errorf("SetLanguage called %d times, want once: %v", len(c.store.calls), c.store.calls)
 			}
@@ -999,13 +1000,7 @@ func TestStaleButtons(t *testing.T) {
 				c := inEmergency(t, lang, "now")
 				old := prompt(t, c.out)
 				c.choose("centres")
-				before, p := copySession(c.sess), prompt(t, c.out)
-				c.data(tc.data(c, old))
-				wantTexts(t, c.out, tr(t, lang, "input.stale_button", nil), p.Text)
-				if !reflect.DeepEqual(c.out[1], p) {
-					t.Errorf("not the same prompt:\n got %+v\nwant %+v", c.out[1], p)
-				}
-				sameSession(t, c.sess, before)
+				c.refused(t, tr(t, lang, "input.stale_button", nil), func() { c.data(tc.data(c, old)) })
 			})
 		}
 	}
@@ -1057,13 +1052,7 @@ func TestBadInputAtAButtonStep(t *testing.T) {
 			for _, in := range inputs {
 				t.Run(fmt.Sprintf("%s/%s/%s", lang, place.name, in.name), func(t *testing.T) {
 					c := place.start(t, lang)
-					before, p := copySession(c.sess), prompt(t, c.out)
-					c.send(in.in)
-					wantTexts(t, c.out, tr(t, lang, in.refuse, nil), p.Text)
-					if !reflect.DeepEqual(c.out[1], p) {
-						t.Errorf("not the same prompt:\n got %+v\nwant %+v", c.out[1], p)
-					}
-					sameSession(t, c.sess, before)
+					c.refused(t, tr(t, lang, in.refuse, nil), func() { c.send(in.in) })
 					if len(c.store.calls) != 0 {
 						t.Errorf("SetLanguage called: %v", c.store.calls)
 					}
@@ -1099,13 +1088,7 @@ func TestUnreadable(t *testing.T) {
 		for _, text := range []string{"\xff\xfe", "ok\xc3", "\xed\xa0\x80"} {
 			t.Run(fmt.Sprintf("%s/%q", lang, text), func(t *testing.T) {
 				c := inLanguage(t, lang)
-				before, p := copySession(c.sess), prompt(t, c.out)
-				c.text(text)
-				wantTexts(t, c.out, tr(t, lang, "input.unreadable", nil), p.Text)
-				if !reflect.DeepEqual(c.out[1], p) {
-					t.Errorf("not the same step")
-				}
-				sameSession(t, c.sess, before)
+				c.refused(t, tr(t, lang, "input.unreadable", nil), func() { c.text(text) })
 				if len(c.store.calls) != 0 {
 					t.Errorf("SetLanguage called: %v", c.store.calls)
 				}

@@ -182,17 +182,6 @@ func sendNone(t *testing.T) func(context.Context, azizayol.OutboxMessage) azizay
 	}
 }
 
-// eventually polls cond every 10 ms until it holds or the deadline passes.
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", within, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 func TestStoreInboxStoresEachUpdateOnce(t *testing.T) {
 	t.Parallel()
@@ -501,7 +490,7 @@ func TestProcessNextFailedEntryStaysClaimedUntilRecorded(t *testing.T) {
 		first <- err
 	}()
 	// Wait until the failing worker is stuck recording its failure.
-	eventually(t, 5*time.Second, "the failed attempt's UPDATE to wait for the lock", func() bool {
+	testenv.Eventually(t, 5*time.Second, "the failed attempt's UPDATE to wait for the lock", func() bool {
 		return count(t, raw, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
 			AND wait_event_type = 'Lock'`) == 1
 	})
@@ -750,7 +739,7 @@ func TestSendNextWaitsUntilRetryAt(t *testing.T) {
 		t.Fatal("nothing to send")
 	}
 	var sentAt time.Time
-	eventually(t, 5*time.Second, "the message to be due again", func() bool {
+	testenv.Eventually(t, 5*time.Second, "the message to be due again", func() bool {
 		return sendNext(t, db, telegramOnly, func(context.Context, azizayol.OutboxMessage) azizayol.Delivery {
 			sentAt = time.Now()
 			return azizayol.Delivery{Status: azizayol.Sent}

@@ -68,16 +68,6 @@ func keys(t *testing.T, ctx context.Context, raw *goredis.Client, match string) 
 	return out
 }
 
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", within, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 func load(t *testing.T, s *redis.Sessions, userID, inboxID int64) *azizayol.Session {
 	t.Helper()
@@ -180,7 +170,7 @@ func TestSessionsExpireWhenIdle(t *testing.T) {
 	if got := load(t, s, 1, 2); got == nil {
 		t.Fatal("session gone at once")
 	}
-	eventually(t, 3*time.Second, "the idle session to expire", func() bool { return load(t, s, 1, 2) == nil })
+	testenv.Eventually(t, 3*time.Second, "the idle session to expire", func() bool { return load(t, s, 1, 2) == nil })
 	if idle := time.Since(start); idle < 250*time.Millisecond {
 		t.Errorf("session expired after %s, want the idle time 300ms", idle)
 	}
@@ -355,7 +345,7 @@ func TestLeaseExpires(t *testing.T) {
 	if !lease(t, c, "poller", "a", 300*time.Millisecond) {
 		t.Fatal("first owner did not get a free lease")
 	}
-	eventually(t, 3*time.Second, "the lease to expire", func() bool {
+	testenv.Eventually(t, 3*time.Second, "the lease to expire", func() bool {
 		return lease(t, c, "poller", "b", 300*time.Millisecond)
 	})
 	if held := time.Since(start); held < 250*time.Millisecond {
