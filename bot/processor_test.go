@@ -86,7 +86,7 @@ func TestEntryRunAgainAfterLostCommitMovesHerOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := strings.Join(texts, "\n---\n")
-	if strings.Count(all, "Язык сохранён") != 1 || strings.Contains(all, "Такой") || strings.Contains(all, "старого") {
+	if strings.Count(all, "Выбран язык") != 1 || strings.Contains(all, "Такой") || strings.Contains(all, "старого") {
 		t.Fatalf("replies after a lost commit:\n%s", all)
 	}
 	if len(out) != 4 { // greeting, language prompt, saved, menu

@@ -305,25 +305,30 @@ func wantPlace(t *testing.T, s *azizayol.Session, dialog, state string) {
 }
 
 // menuLabels are the message ids of the menu's items, in order.
+// menuLabels are the menu's items in the order shown: emergency help alone on the
+// first row, then the others two to a row.
 var menuLabels = []struct{ value, id string }{
+	{"sos", "menu.emergency"},
 	{"consultation", "menu.consultation"}, {"appeal", "menu.appeal"},
 	{"courses", "menu.courses"}, {"vacancies", "menu.vacancies"},
-	{"sos", "menu.emergency"}, {"information", "menu.information"},
-	{"my_appeals", "menu.my_appeals"}, {"language", "menu.language"},
+	{"information", "menu.information"}, {"my_appeals", "menu.my_appeals"},
+	{"language", "menu.language"},
 }
 
-// wantMenu checks that o is the main menu in lang: 8 items, 4 rows of 2.
+// wantMenu checks that o is the main menu in lang: 8 items, emergency help alone on
+// the first row, the rest two to a row.
 func wantMenu(t *testing.T, o azizayol.Outbound, lang azizayol.Lang) {
 	t.Helper()
 	if want := tr(t, lang, "menu.title", nil); o.Text != want {
 		t.Fatalf("menu text %q, want %q", o.Text, want)
 	}
-	if len(o.Buttons) != 4 {
-		t.Fatalf("menu has %d rows, want 4: %v", len(o.Buttons), o.Buttons)
+	widths := []int{1, 2, 2, 2, 1}
+	if len(o.Buttons) != len(widths) {
+		t.Fatalf("menu has %d rows, want %d: %v", len(o.Buttons), len(widths), o.Buttons)
 	}
 	for i, row := range o.Buttons {
-		if len(row) != 2 {
-			t.Fatalf("menu row %d has %d buttons, want 2", i+1, len(row))
+		if len(row) != widths[i] {
+			t.Fatalf("menu row %d has %d buttons, want %d", i+1, len(row), widths[i])
 		}
 	}
 	for i, b := range buttons(o) {
@@ -529,7 +534,7 @@ func TestStartDeepLink(t *testing.T) {
 
 func TestChooseLanguage(t *testing.T) {
 	savedIn := map[azizayol.Lang]string{
-		azizayol.UzLatn: "Til saqlandi", azizayol.UzCyrl: "Тил сақланди", azizayol.Ru: "Язык сохранён",
+		azizayol.UzLatn: "Til tanlandi", azizayol.UzCyrl: "Тил танланди", azizayol.Ru: "Выбран язык",
 	}
 	for _, lang := range azizayol.Langs {
 		for _, how := range []string{"button", "label", "number"} {
@@ -755,7 +760,7 @@ func TestEmergencyByTyping(t *testing.T) {
 	for _, lang := range azizayol.Langs {
 		t.Run(string(lang), func(t *testing.T) {
 			c := inMenu(t, lang)
-			c.text("5")
+			c.text("1") // emergency help is the menu's first item
 			wantPlace(t, c.sess, EmergencyDialog, "now")
 			c.text("1") // centres
 			wantPlace(t, c.sess, EmergencyDialog, "centres")
@@ -1286,7 +1291,7 @@ func TestUnknownDialogOrState(t *testing.T) {
 		name string
 		in   azizayol.Inbound
 	}{
-		{"text", azizayol.Inbound{Kind: azizayol.KindText, Text: "1"}},
+		{"text", azizayol.Inbound{Kind: azizayol.KindText, Text: "9"}}, // no such option
 		{"current button", azizayol.Inbound{Kind: azizayol.KindButton, Data: "7:resume"}},
 		{"sticker", azizayol.Inbound{Kind: azizayol.KindMedia, Media: "sticker"}},
 	}

@@ -47,13 +47,22 @@ func (Menu) Callbacks(t *Turn) fsm.Callbacks {
 	}
 }
 
+// Prompt shows emergency help alone on the first row, where nobody can miss it, and
+// the other items two to a row.
 func (Menu) Prompt(t *Turn, state string) Prompt {
 	var rows [][]Choice
-	for i := 0; i < len(menuItems); i += 2 {
-		row := []Choice{{Value: menuItems[i].value, Label: t.T(menuItems[i].label, nil)}}
-		if i+1 < len(menuItems) {
-			row = append(row, Choice{Value: menuItems[i+1].value, Label: t.T(menuItems[i+1].label, nil)})
+	var row []Choice
+	for _, item := range menuItems {
+		c := Choice{Value: item.value, Label: t.T(item.label, nil)}
+		if item.value == choiceSOS {
+			rows = append([][]Choice{{c}}, rows...)
+			continue
 		}
+		if row = append(row, c); len(row) == 2 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
 		rows = append(rows, row)
 	}
 	return Prompt{Text: t.T("menu.title", nil), Choices: rows}

@@ -182,7 +182,6 @@ func sendNone(t *testing.T) func(context.Context, azizayol.OutboxMessage) azizay
 	}
 }
 
-
 func TestStoreInboxStoresEachUpdateOnce(t *testing.T) {
 	t.Parallel()
 	db, raw := open(t)

@@ -68,7 +68,6 @@ func keys(t *testing.T, ctx context.Context, raw *goredis.Client, match string) 
 	return out
 }
 
-
 func load(t *testing.T, s *redis.Sessions, userID, inboxID int64) *azizayol.Session {
 	t.Helper()
 	sess, err := s.Load(t.Context(), userID, inboxID)

@@ -32,7 +32,7 @@ func TestConversationOverPolling(t *testing.T) {
 	}
 	fake.PressButton(user, msgs[1].ID, button(t, msgs[1], "Ўзбекча"))
 	msgs = fake.WaitSent(t, user, 4, wait)
-	if !strings.Contains(msgs[2].PlainText, "Тил сақланди") || !strings.Contains(msgs[3].PlainText, "Бош меню") {
+	if !strings.Contains(msgs[2].PlainText, "Тил танланди") || !strings.Contains(msgs[3].PlainText, "Бош меню") {
 		t.Fatalf("after choosing Cyrillic: %q", texts(msgs[2:]))
 	}
 	fake.PressButton(user, msgs[3].ID, button(t, msgs[3], "🆘"))
@@ -148,7 +148,7 @@ func TestBadInputIsAnsweredAndChangesNothing(t *testing.T) {
 		{"stale button pressed again", func() { fake.PressButton(user, msgs[1].ID, ru) }, "старого сообщения"},
 		{"sticker", func() { fake.SendSticker(user) }, "не могу принять"},
 		{"photo", func() { fake.SendPhoto(user, "") }, "не могу принять"},
-		{"text where a button is expected", func() { fake.SendText(user, "ru", "привет") }, "выберите одну из кнопок"},
+		{"text where a button is expected", func() { fake.SendText(user, "ru", "привет") }, "нажмите одну из кнопок"},
 		{"10,000 characters", func() { fake.SendText(user, "ru", strings.Repeat("я", 10000)) }, "слишком длинное"},
 		{"unknown command", func() { fake.SendCommand(user, "ru", "/frobnicate") }, "Такой команды нет"},
 	}
