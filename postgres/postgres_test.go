@@ -940,19 +940,7 @@ func TestClaimsForOneUser(t *testing.T) {
 	}
 
 	store(t, db, entry("A", "x1"), entry("B", "y1"), entry("A", "x2"))
-	var got []string
-	for range 3 {
-		found, err := db.ProcessNext(ctx, all, "A", func(_ context.Context, _ azizayol.Tx, e azizayol.InboxEntry) error {
-			got = append(got, string(e.Payload))
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("ProcessNext for one user: %v", err)
-		}
-		if !found {
-			break
-		}
-	}
+	got := processAll(t, db, "A", func(azizayol.InboxEntry) error { return nil })
 	if strings.Join(got, " ") != "x1 x2" {
 		t.Errorf("processed for user A: %v, want x1 x2 only", got)
 	}
@@ -965,22 +953,12 @@ func TestUnreadableEntryIsKeptWithItsReason(t *testing.T) {
 	db, raw := open(t)
 	ctx := t.Context()
 	store(t, db, entry("A", "garbled"), entry("A", "next"))
-	var got []string
-	for range 3 {
-		found, err := db.ProcessNext(ctx, all, "", func(_ context.Context, _ azizayol.Tx, e azizayol.InboxEntry) error {
-			got = append(got, string(e.Payload))
-			if string(e.Payload) == "garbled" {
-				return fmt.Errorf("%w: not JSON", azizayol.ErrUnreadable)
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("ProcessNext: %v", err)
+	got := processAll(t, db, "", func(e azizayol.InboxEntry) error {
+		if string(e.Payload) == "garbled" {
+			return fmt.Errorf("%w: not JSON", azizayol.ErrUnreadable)
 		}
-		if !found {
-			break
-		}
-	}
+		return nil
+	})
 	if strings.Join(got, " ") != "garbled next" {
 		t.Errorf("processed %v, want garbled once, then next", got)
 	}
@@ -1024,4 +1002,25 @@ func TestTryRecoversFromAFailedStatement(t *testing.T) {
 	if err := raw.QueryRow(ctx, `SELECT string_agg(message->>'text', ',') FROM outbox`).Scan(&texts); err != nil || texts != "apology" {
 		t.Errorf("outbox %q (%v), want the apology only", texts, err)
 	}
+}
+
+// processAll runs ProcessNext (for one user, or anyone when userKey is "") until
+// nothing is due, and returns the payloads it handed to fn, in order.
+func processAll(t *testing.T, db *postgres.DB, userKey string, fn func(azizayol.InboxEntry) error) []string {
+	t.Helper()
+	var got []string
+	for range 100 {
+		found, err := db.ProcessNext(t.Context(), all, userKey, func(_ context.Context, _ azizayol.Tx, e azizayol.InboxEntry) error {
+			got = append(got, string(e.Payload))
+			return fn(e)
+		})
+		if err != nil {
+			t.Fatalf("ProcessNext: %v", err)
+		}
+		if !found {
+			return got
+		}
+	}
+	t.Fatal("ProcessNext never ran out of entries")
+	return nil
 }
