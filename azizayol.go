@@ -89,6 +89,7 @@ type SessionStore interface {
 // it happens once or not at all.
 type Store interface {
 	SetLanguage(ctx context.Context, userID int64, lang Lang) error
+	AppealStore
 }
 
 // Clock tells the time; tests pass a fake one.
@@ -108,11 +109,10 @@ type InboxEntry struct {
 // together with the entry being marked processed.
 type Tx interface {
 	Store
+	DeskTx
 	// User finds or creates the user at this address and marks her seen.
 	User(ctx context.Context, channel Channel, address string) (User, error)
 	SetBlocked(ctx context.Context, userID int64, blocked bool) error
-	// Enqueue writes messages to the outbox, to be sent after commit.
-	Enqueue(ctx context.Context, u User, msgs ...Outbound) error
 	// Try runs fn so that, when it fails, nothing it changed is kept and the
 	// transaction can go on.
 	Try(ctx context.Context, fn func(Tx) error) error

@@ -63,7 +63,10 @@ type Outbound struct {
 	Buttons [][]Button `json:"buttons,omitempty"`
 	Ask     Ask        `json:"ask,omitempty"`
 	Edit    int        `json:"edit,omitempty"` // edit this earlier message instead of sending a new one
-	Ack     string     `json:"ack,omitempty"`  // acknowledge a pressed button (Telegram's callback query id)
+	// HideAsk takes away the keyboard an earlier Ask put up (a message without
+	// buttons carries it).
+	HideAsk bool   `json:"hide_ask,omitempty"`
+	Ack     string `json:"ack,omitempty"` // acknowledge a pressed button (Telegram's callback query id)
 }
 
 // Errors a channel returns from Send, so the outbox reads like its policy.

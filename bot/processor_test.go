@@ -65,7 +65,7 @@ func TestEntryRunAgainAfterLostCommitMovesHerOnce(t *testing.T) {
 	inbox := &commitFails{DB: db, failed: map[int64]bool{}, fail: func(e azizayol.InboxEntry) bool {
 		return strings.Contains(string(e.Payload), "Русский") // her choice of language
 	}}
-	engine := dialogs.Standard(crisis.Default(), time.Hour)
+	engine := dialogs.Standard(crisis.Default(), time.Hour, time.Now)
 	p := NewProcessor(inbox, sessions, engine, []Channel{shell.New(nil)}, NewSignal(1), func(int64) {}, prometheus.NewRegistry())
 
 	store(1, "/start")

@@ -49,6 +49,10 @@ type Prompt struct {
 	Choices [][]Choice // rows of buttons
 	Ask     azizayol.Ask
 	Nav     Nav // which navigation buttons to add below
+	// FreeText marks a step that takes her own words (a question, a description).
+	// Words of danger there still bring the emergency guidance at once, but her
+	// message is kept first, and the dialog hears of the danger (Turn.Danger).
+	FreeText bool
 }
 
 // Choice is one button. Value is what the dialog gets back (short ASCII).
@@ -88,6 +92,7 @@ type Engine struct {
 	dialogs map[string]Dialog
 	crisis  Crisis
 	idle    time.Duration
+	now     azizayol.Clock
 }
 
 // Crisis recognises words of danger in a message.
@@ -97,15 +102,16 @@ type Crisis interface {
 
 // Names of the dialogs the engine itself moves her to.
 const (
-	LanguageDialog  = "language"
-	MenuDialog      = "menu"
-	EmergencyDialog = "emergency"
+	LanguageDialog   = "language"
+	MenuDialog       = "menu"
+	EmergencyDialog  = "emergency"
+	MyAppealsDialog  = "my_appeals" // opened by the button under an agency's answer
 )
 
 // New returns an engine with the given dialogs. idle is how long a session lives
-// without a message (told to her when she comes back).
-func New(crisis Crisis, idle time.Duration, dialogs ...Dialog) (*Engine, error) {
-	e := &Engine{dialogs: map[string]Dialog{}, crisis: crisis, idle: idle}
+// without a message (told to her when she comes back); now tells the time.
+func New(crisis Crisis, idle time.Duration, now azizayol.Clock, dialogs ...Dialog) (*Engine, error) {
+	e := &Engine{dialogs: map[string]Dialog{}, crisis: crisis, idle: idle, now: now}
 	for _, d := range dialogs {
 		e.dialogs[d.Name()] = d
 	}
@@ -118,8 +124,9 @@ func New(crisis Crisis, idle time.Duration, dialogs ...Dialog) (*Engine, error) 
 }
 
 // Standard returns the engine with every dialog of the platform.
-func Standard(crisis Crisis, idle time.Duration) *Engine {
-	e, err := New(crisis, idle, Language{}, Menu{}, Emergency{})
+func Standard(crisis Crisis, idle time.Duration, now azizayol.Clock) *Engine {
+	e, err := New(crisis, idle, now, Language{}, Menu{}, Emergency{},
+		Consultation(), Appeal(), MyAppeals{}, DeleteData{})
 	if err != nil {
 		panic(err) // the list above is fixed: a test covers it
 	}
@@ -142,10 +149,13 @@ func (e *Engine) Handle(ctx context.Context, store azizayol.Store, u azizayol.Us
 			sess.Dialog, sess.State, sess.Data, sess.Return = menu.Name(), menu.Initial(), map[string]string{}, nil
 		}
 	}
-	t := &Turn{ctx: ctx, engine: e, store: store, user: u, sess: sess}
+	t := &Turn{ctx: ctx, engine: e, store: store, user: u, sess: sess, now: e.now()}
 	e.handle(t, fresh, in)
 	if t.err != nil {
 		return nil, nil, t.err
+	}
+	if t.ended {
+		return nil, t.out, nil
 	}
 	return t.sess, t.out, nil
 }
@@ -156,7 +166,7 @@ func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 	// language, in any step, in a caption too, even among unreadable bytes.
 	if text != "" && in.Kind != azizayol.KindButton {
 		if _, ok := e.crisis.Match(text); ok {
-			e.interrupt(t)
+			e.danger(t, fresh, in)
 			return
 		}
 	}
@@ -167,6 +177,12 @@ func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 	}
 	if in.Kind == azizayol.KindCommand {
 		e.command(t, fresh, in)
+		return
+	}
+	if id, ok := appealButton(in); ok && e.dialogs[MyAppealsDialog] != nil {
+		// The button under an agency's answer works in any step and after her
+		// session expired: answers come days later.
+		e.open(t, MyAppealsDialog, "view", map[string]string{"id": id})
 		return
 	}
 	if fresh {
@@ -237,6 +253,23 @@ func (e *Engine) command(t *Turn, fresh bool, in azizayol.Inbound) {
 	}
 }
 
+// danger answers words of danger. In a step that takes her own words, the message is
+// taken first (she must not have to write it again), then the guidance follows.
+func (e *Engine) danger(t *Turn, fresh bool, in azizayol.Inbound) {
+	if !fresh && utf8.ValidString(in.Text) && utf8.RuneCountInString(in.Text) <= MaxText {
+		if p := e.dialogs[t.sess.Dialog].Prompt(t, t.sess.State); p.FreeText && t.err == nil {
+			t.danger, t.quiet = true, true
+			e.step(t, Input{Inbound: in})
+			t.quiet = false
+			if t.err != nil || t.ended {
+				return
+			}
+			t.Say("input.kept", nil)
+		}
+	}
+	e.interrupt(t)
+}
+
 // interrupt shows the emergency guidance at once and keeps her place so she can go
 // back to it.
 func (e *Engine) interrupt(t *Turn) {
@@ -254,6 +287,13 @@ func (e *Engine) start(t *Turn, name string) {
 	if name == MenuDialog {
 		t.sess.Return = nil
 	}
+	t.sess.Step++
+	e.reprompt(t)
+}
+
+// open moves her to a state of a dialog with its data.
+func (e *Engine) open(t *Turn, dialog, state string, data map[string]string) {
+	t.sess.Dialog, t.sess.State, t.sess.Data, t.sess.Return = dialog, state, data, nil
 	t.sess.Step++
 	e.reprompt(t)
 }
@@ -308,7 +348,7 @@ func (e *Engine) step(t *Turn, in Input) {
 			return
 		}
 	}
-	if t.err != nil {
+	if t.err != nil || t.ended {
 		return
 	}
 	switch {
@@ -342,6 +382,9 @@ func (e *Engine) refused(t *Turn, err error) bool {
 
 // reprompt shows her the current state.
 func (e *Engine) reprompt(t *Turn) {
+	if t.quiet {
+		return
+	}
 	d := e.dialogs[t.sess.Dialog]
 	p := d.Prompt(t, t.sess.State)
 	t.out = append(t.out, azizayol.Outbound{Text: p.Text, Buttons: e.buttons(t, p), Ask: p.Ask})
@@ -356,7 +399,24 @@ const (
 	choiceCancel = "cancel"
 	choiceResume = "resume"
 	anyStep      = "*"
+	appealPrefix = "appeal:" // "*:appeal:<id>", under an agency's answer: open the appeal
 )
+
+// AppealButton is the button data that opens one of her appeals from any step.
+func AppealButton(appealID int64) string {
+	return anyStep + ":" + appealPrefix + strconv.FormatInt(appealID, 10)
+}
+
+func appealButton(in azizayol.Inbound) (id string, ok bool) {
+	if in.Kind != azizayol.KindButton {
+		return "", false
+	}
+	id, ok = strings.CutPrefix(in.Data, anyStep+":"+appealPrefix)
+	if _, err := strconv.ParseInt(id, 10, 64); !ok || err != nil {
+		return "", false
+	}
+	return id, true
+}
 
 func (e *Engine) buttons(t *Turn, p Prompt) [][]azizayol.Button {
 	var rows [][]azizayol.Button
@@ -398,6 +458,9 @@ func (e *Engine) choice(t *Turn, in azizayol.Inbound) (value string, stale bool)
 		}
 		if step == anyStep && (value == choiceSOS || value == choiceMenu) {
 			return value, false
+		}
+		if step == anyStep && strings.HasPrefix(value, appealPrefix) {
+			return value, false // handled before the step; here it is only not stale
 		}
 		if step != strconv.Itoa(t.sess.Step) {
 			return "", true

@@ -17,11 +17,12 @@ import (
 
 	"github.com/azizayol/azizayol"
 	"github.com/azizayol/azizayol/crisis"
+	"github.com/azizayol/azizayol/internal/testenv"
 	"github.com/azizayol/azizayol/locales"
 )
 
 // engine is the engine under test, with every dialog of the platform.
-var engine = Standard(crisis.Default(), 30*time.Minute)
+var engine = Standard(crisis.Default(), 30*time.Minute, time.Now)
 
 const userID = 42
 
@@ -34,8 +35,11 @@ type setLangCall struct {
 	lang   azizayol.Lang
 }
 
-// fakeStore records SetLanguage calls; with err set, it fails them.
+// fakeStore records SetLanguage calls; with err set, it fails them. The appeal
+// records are the real database's (see dbStore); a test that reaches them without
+// one panics.
 type fakeStore struct {
+	azizayol.AppealStore
 	calls []setLangCall
 	err   error
 }
@@ -51,8 +55,9 @@ func (s *fakeStore) SetLanguage(_ context.Context, id int64, lang azizayol.Lang)
 // chat is one woman talking to the engine: it keeps her session between messages the
 // way the processor does, and updates her record when the store saved a language.
 type chat struct {
-	t     *testing.T
-	store *fakeStore
+	t      *testing.T
+	engine *Engine // the package's engine unless a test sets another (a fake clock)
+	store  *fakeStore
 	user  azizayol.User
 	sess  *azizayol.Session
 	out   []azizayol.Outbound // the answer to the last message
@@ -61,7 +66,7 @@ type chat struct {
 // newChat is a woman without a session; lang is the language she chose on an earlier
 // visit, or "" if she has never written.
 func newChat(t *testing.T, lang azizayol.Lang) *chat {
-	return &chat{t: t, store: &fakeStore{}, user: azizayol.User{
+	return &chat{t: t, engine: engine, store: &fakeStore{}, user: azizayol.User{
 		ID: userID, Channel: azizayol.Telegram, Address: "1001", Lang: lang, New: lang == "",
 	}}
 }
@@ -72,7 +77,7 @@ func newChat(t *testing.T, lang azizayol.Lang) *chat {
 func (c *chat) send(in azizayol.Inbound) []azizayol.Outbound {
 	c.t.Helper()
 	before := copySession(c.sess)
-	sess, out, err := engine.Handle(context.Background(), c.store, c.user, c.sess, in)
+	sess, out, err := c.engine.Handle(context.Background(), c.store, c.user, c.sess, in)
 	if err != nil {
 		c.t.Fatalf("Handle(%s): %v", describe(in), err)
 	}
@@ -312,17 +317,17 @@ var menuLabels = []struct{ value, id string }{
 	{"consultation", "menu.consultation"}, {"appeal", "menu.appeal"},
 	{"courses", "menu.courses"}, {"vacancies", "menu.vacancies"},
 	{"information", "menu.information"}, {"my_appeals", "menu.my_appeals"},
-	{"language", "menu.language"},
+	{"language", "menu.language"}, {"delete_data", "menu.delete_data"},
 }
 
-// wantMenu checks that o is the main menu in lang: 8 items, emergency help alone on
+// wantMenu checks that o is the main menu in lang: 9 items, emergency help alone on
 // the first row, the rest two to a row.
 func wantMenu(t *testing.T, o azizayol.Outbound, lang azizayol.Lang) {
 	t.Helper()
 	if want := tr(t, lang, "menu.title", nil); o.Text != want {
 		t.Fatalf("menu text %q, want %q", o.Text, want)
 	}
-	widths := []int{1, 2, 2, 2, 1}
+	widths := []int{1, 2, 2, 2, 2}
 	if len(o.Buttons) != len(widths) {
 		t.Fatalf("menu has %d rows, want %d: %v", len(o.Buttons), len(widths), o.Buttons)
 	}
@@ -437,11 +442,11 @@ func TestNewNeedsTheCoreDialogs(t *testing.T) {
 	all := []Dialog{Language{}, Menu{}, Emergency{}}
 	for i := range all {
 		rest := append(append([]Dialog{}, all[:i]...), all[i+1:]...)
-		if _, err := New(crisis.Default(), time.Minute, rest...); err == nil {
+		if _, err := New(crisis.Default(), time.Minute, time.Now, rest...); err == nil {
 			t.Errorf("New without the %s dialog: no error", all[i].Name())
 		}
 	}
-	if _, err := New(crisis.Default(), time.Minute, all...); err != nil {
+	if _, err := New(crisis.Default(), time.Minute, time.Now, all...); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -651,11 +656,16 @@ func TestLanguageMenuButton(t *testing.T) {
 // ---------------------------------------------------------------------------
 
 func TestMenuItems(t *testing.T) {
+	db := testenv.DB(t)
+	opens := map[string]string{ // the first prompt of each dialog the menu opens
+		"consultation": "consultation.topic", "appeal": "appeal.topic",
+		"my_appeals": "my_appeals.none", "delete_data": "delete.confirm",
+	}
 	for _, lang := range azizayol.Langs {
 		for i, item := range menuLabels {
 			for _, how := range []string{"button", "label", "number"} {
 				t.Run(fmt.Sprintf("%s/%s/%s", lang, item.value, how), func(t *testing.T) {
-					c := inMenu(t, lang)
+					c := inMenu(t, lang).withDB(db)
 					before := copySession(c.sess)
 					label := tr(t, lang, item.id, nil)
 					switch how {
@@ -683,6 +693,14 @@ func TestMenuItems(t *testing.T) {
 						}
 						wantLanguagePrompt(t, c.out[0], lang, true)
 						wantPlace(t, c.sess, LanguageDialog, "choose")
+					case "consultation", "appeal", "my_appeals", "delete_data":
+						if len(c.out) != 1 {
+							t.Fatalf("%s answers %d messages: %q", item.value, len(c.out), texts(c.out))
+						}
+						if want := tr(t, lang, opens[item.value], map[string]any{"Open": 0}); c.out[0].Text != want {
+							t.Errorf("%s opens with %q, want %q", item.value, c.out[0].Text, want)
+						}
+						wantPlace(t, c.sess, item.value, engine.dialogs[item.value].Initial())
 					default:
 						soon := tr(t, lang, "menu.soon", map[string]any{"Item": label})
 						wantTexts(t, c.out, soon, tr(t, lang, "menu.title", nil))
@@ -703,7 +721,7 @@ func TestMenuItems(t *testing.T) {
 
 func TestMenuRefusesWhatIsNotAnItem(t *testing.T) {
 	for _, lang := range azizayol.Langs {
-		for _, typed := range []string{"0", "9", "100", "-", "что-то", "salom"} {
+		for _, typed := range []string{"0", "10", "100", "-", "что-то", "salom"} {
 			t.Run(fmt.Sprintf("%s/%s", lang, typed), func(t *testing.T) {
 				c := inMenu(t, lang)
 				c.refused(t, tr(t, lang, "input.use_buttons", nil), func() { c.text(typed) })
@@ -1268,7 +1286,7 @@ func TestExpiredSession(t *testing.T) {
 }
 
 func TestExpiredMinutes(t *testing.T) {
-	e := Standard(crisis.Default(), 2*time.Hour)
+	e := Standard(crisis.Default(), 2*time.Hour, time.Now)
 	_, out, err := e.Handle(context.Background(), &fakeStore{}, azizayol.User{ID: 1, Lang: azizayol.Ru}, nil,
 		azizayol.Inbound{Kind: azizayol.KindText, Text: "привет"})
 	if err != nil {
@@ -1291,7 +1309,7 @@ func TestUnknownDialogOrState(t *testing.T) {
 		name string
 		in   azizayol.Inbound
 	}{
-		{"text", azizayol.Inbound{Kind: azizayol.KindText, Text: "9"}}, // no such option
+		{"text", azizayol.Inbound{Kind: azizayol.KindText, Text: "10"}}, // no such option
 		{"current button", azizayol.Inbound{Kind: azizayol.KindButton, Data: "7:resume"}},
 		{"sticker", azizayol.Inbound{Kind: azizayol.KindMedia, Media: "sticker"}},
 	}
@@ -1441,6 +1459,7 @@ func TestEveryPromptRenders(t *testing.T) {
 	if len(engine.dialogs) < 3 {
 		t.Fatalf("%d dialogs", len(engine.dialogs))
 	}
+	store := &fakeStore{AppealStore: begin(t, testenv.DB(t))}
 	for name, d := range engine.dialogs {
 		if d.Name() != name {
 			t.Errorf("dialog %q registered as %q", d.Name(), name)
@@ -1453,7 +1472,7 @@ func TestEveryPromptRenders(t *testing.T) {
 				for _, ret := range []*azizayol.Place{nil, {Dialog: LanguageDialog, State: "choose"}} {
 					for _, userLang := range []azizayol.Lang{"", lang} {
 						tu := &Turn{
-							ctx: context.Background(), engine: engine, store: &fakeStore{},
+							ctx: context.Background(), engine: engine, store: store,
 							user: azizayol.User{ID: 1, Lang: userLang},
 							sess: &azizayol.Session{Dialog: name, State: state, Lang: lang, Step: math.MaxInt64, Return: ret},
 						}
@@ -1613,7 +1632,7 @@ func (quiz) Event(t *Turn, state string, in Input) (string, error) {
 }
 
 func TestDialogContract(t *testing.T) {
-	e, err := New(crisis.Default(), time.Minute, Language{}, Menu{}, Emergency{}, quiz{})
+	e, err := New(crisis.Default(), time.Minute, time.Now, Language{}, Menu{}, Emergency{}, quiz{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,14 +15,15 @@ var menuItems = []struct {
 	value, label string
 	ready        bool
 }{
-	{"consultation", "menu.consultation", false},
-	{"appeal", "menu.appeal", false},
+	{"consultation", "menu.consultation", true},
+	{"appeal", "menu.appeal", true},
 	{"courses", "menu.courses", false},
 	{"vacancies", "menu.vacancies", false},
 	{choiceSOS, "menu.emergency", true},
 	{"information", "menu.information", false},
-	{"my_appeals", "menu.my_appeals", false},
+	{MyAppealsDialog, "menu.my_appeals", true},
 	{LanguageDialog, "menu.language", true},
+	{"delete_data", "menu.delete_data", true},
 }
 
 func (Menu) Name() string    { return MenuDialog }

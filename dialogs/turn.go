@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"strconv"
+	"time"
 
 	"github.com/azizayol/azizayol"
 	"github.com/azizayol/azizayol/locales"
@@ -20,8 +21,12 @@ type Turn struct {
 	out    []azizayol.Outbound
 	in     Input
 
+	now             time.Time
 	next            string // a dialog to start after this event
 	resumeRequested bool   // go back to where an interruption found her
+	danger          bool   // her message has words of danger
+	quiet           bool   // no prompt after this step: the emergency guidance follows
+	ended           bool   // her session ends with this message
 	err             error
 }
 
@@ -36,6 +41,16 @@ func (t *Turn) User() azizayol.User { return t.user }
 
 // Input is what she sent, as the dialog's Event saw it (for callbacks).
 func (t *Turn) Input() Input { return t.in }
+
+// Now is the time the message is handled.
+func (t *Turn) Now() time.Time { return t.now }
+
+// Danger tells whether her message has words of danger (only a step that takes her
+// own words is run with them; the emergency guidance follows).
+func (t *Turn) Danger() bool { return t.danger }
+
+// End ends her session after this message: the next one starts afresh.
+func (t *Turn) End() { t.ended = true }
 
 // Lang is the language she reads.
 func (t *Turn) Lang() azizayol.Lang { return t.sess.Lang }
@@ -66,6 +81,12 @@ func (t *Turn) T(id string, data map[string]any) string {
 // Say sends a text in her language before the next prompt.
 func (t *Turn) Say(id string, data map[string]any) {
 	t.out = append(t.out, azizayol.Outbound{Text: t.T(id, data)})
+}
+
+// SayHidingAsk is Say that also takes away a share-contact or share-location
+// keyboard shown before.
+func (t *Turn) SayHidingAsk(id string, data map[string]any) {
+	t.out = append(t.out, azizayol.Outbound{Text: t.T(id, data), HideAsk: true})
 }
 
 // Go starts another dialog after this event.

@@ -25,7 +25,12 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 	}
 	for _, lang := range azizayol.Langs {
 		for _, id := range ids {
-			data := map[string]any{"Minutes": 30, "Item": "X", "Length": 5000, "Max": 4000}
+			// Every placeholder of the source text gets a value; one the translation
+			// has and the source lacks prints <no value>.
+			data := map[string]any{}
+			for _, m := range placeholder.FindAllStringSubmatch(rawMessage(t, Files[azizayol.UzLatn], id), -1) {
+				data[m[1]] = 7
+			}
 			s, err := Text(lang, id, data)
 			if err != nil {
 				t.Errorf("%s: %v", lang, err)
@@ -47,6 +52,8 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 		t.Error("a missing message must be an error")
 	}
 }
+
+var placeholder = regexp.MustCompile(`\{\{\.([A-Za-z]+)\}\}`)
 
 // The Russian and Uzbek texts say the numbers and placeholders alike.
 func TestPlaceholdersAndNumbersMatch(t *testing.T) {

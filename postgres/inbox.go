@@ -110,7 +110,7 @@ func (db *DB) ProcessNext(ctx context.Context, channels []azizayol.Channel, user
 		return false, fmt.Errorf("postgres: claim inbox entry: %w", err)
 	}
 
-	ferr := fn(ctx, &unitTx{tx: tx}, e)
+	ferr := fn(ctx, &unitTx{tx: tx, entry: e.ID}, e)
 	if ferr != nil {
 		if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT entry`); err != nil {
 			return true, errors.Join(ferr, fmt.Errorf("postgres: roll back to savepoint: %w", err))

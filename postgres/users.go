@@ -12,7 +12,8 @@ import (
 
 // unitTx is the transaction of one inbox entry, as dialogs and the processor see it.
 type unitTx struct {
-	tx pgx.Tx
+	tx    pgx.Tx
+	entry int64 // the inbox entry being processed; 0 outside the processor
 }
 
 // Try runs fn in a savepoint: when fn fails, the savepoint is rolled back (which also
@@ -22,7 +23,7 @@ func (u *unitTx) Try(ctx context.Context, fn func(azizayol.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("postgres: savepoint: %w", err)
 	}
-	if err := fn(&unitTx{tx: sp}); err != nil {
+	if err := fn(&unitTx{tx: sp, entry: u.entry}); err != nil {
 		if rerr := sp.Rollback(ctx); rerr != nil {
 			return errors.Join(err, fmt.Errorf("postgres: roll back to savepoint: %w", rerr))
 		}

@@ -59,6 +59,8 @@ func (t *Telegram) Send(ctx context.Context, address string, m azizayol.Outbound
 		params.ReplyMarkup = askKeyboard(m)
 	case len(m.Buttons) > 0:
 		params.ReplyMarkup = inlineKeyboard(m.Buttons)
+	case m.HideAsk:
+		params.ReplyMarkup = &models.ReplyKeyboardRemove{RemoveKeyboard: true}
 	}
 	msg, err := t.api.SendMessage(ctx, params)
 	if errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "can't parse entities") {

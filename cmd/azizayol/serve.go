@@ -58,7 +58,7 @@ func open(ctx context.Context, cfg config) (*platform, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return &platform{
 		db: db, rdb: rdb,
-		engine:  dialogs.Standard(crisis.Default(), cfg.SessionIdle),
+		engine:  dialogs.Standard(crisis.Default(), cfg.SessionIdle, time.Now),
 		stored:  bot.NewSignal(cfg.Workers),
 		queued:  bot.NewSignal(cfg.Senders),
 		metrics: reg,
