@@ -102,10 +102,10 @@ type Crisis interface {
 
 // Names of the dialogs the engine itself moves her to.
 const (
-	LanguageDialog   = "language"
-	MenuDialog       = "menu"
-	EmergencyDialog  = "emergency"
-	MyAppealsDialog  = "my_appeals" // opened by the button under an agency's answer
+	LanguageDialog  = "language"
+	MenuDialog      = "menu"
+	EmergencyDialog = "emergency"
+	MyAppealsDialog = "my_appeals" // opened by the button under an agency's answer
 )
 
 // New returns an engine with the given dialogs. idle is how long a session lives

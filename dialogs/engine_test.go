@@ -58,9 +58,9 @@ type chat struct {
 	t      *testing.T
 	engine *Engine // the package's engine unless a test sets another (a fake clock)
 	store  *fakeStore
-	user  azizayol.User
-	sess  *azizayol.Session
-	out   []azizayol.Outbound // the answer to the last message
+	user   azizayol.User
+	sess   *azizayol.Session
+	out    []azizayol.Outbound // the answer to the last message
 }
 
 // newChat is a woman without a session; lang is the language she chose on an earlier

@@ -230,7 +230,9 @@ func TestErase(t *testing.T) {
 	open1 := file(t, db, draft(her, "housing", "1703", "1703202"))
 	closed := file(t, db, draft(her, "misc", "1703", ""))
 	kept := file(t, db, draft(other, "housing", "1703", ""))
-	do(t, db, func(ctx context.Context, tx azizayol.Tx) error { return tx.SetAppealStatus(ctx, closed.ID, azizayol.Closed) })
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+		return tx.SetAppealStatus(ctx, closed.ID, azizayol.Closed)
+	})
 	store(t, db, entry("telegram:505", `{"message":{"text":"her words"}}`), entry("telegram:506", `{"message":{"text":"other"}}`))
 	processAll(t, db, "", func(azizayol.InboxEntry) error { return nil })
 	enqueue(t, db, raw, her, "sent to her")

@@ -1,0 +1,111 @@
+package admin_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/admin"
+	"github.com/azizayol/azizayol/dialogs"
+	"github.com/azizayol/azizayol/internal/testenv"
+	"github.com/azizayol/azizayol/postgres"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// filed makes a woman with lang and files an appeal of hers.
+func filed(t *testing.T, db *postgres.DB, address string, lang azizayol.Lang) azizayol.Appeal {
+	t.Helper()
+	var a azizayol.Appeal
+	err := db.Do(context.Background(), func(tx azizayol.Tx) error {
+		u, err := tx.User(context.Background(), azizayol.Telegram, address)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetLanguage(context.Background(), u.ID, lang); err != nil {
+			return err
+		}
+		a, err = tx.File(context.Background(), azizayol.Draft{
+			UserID: u.ID, Kind: azizayol.KindAppeal, Topic: "housing", RegionCode: "1703", Text: "matn",
+			Phone: "+998901234567", Lang: lang, Consent: "v", Filed: time.Now(),
+		})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func outbox(t *testing.T, db *postgres.DB) []azizayol.Outbound {
+	t.Helper()
+	var out []azizayol.Outbound
+	if err := db.EachOutbox(context.Background(), func(m azizayol.Outbound) { out = append(out, m) }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestAnswerReachesHerInHerLanguage(t *testing.T) {
+	db := testenv.DB(t)
+	var woken []int64
+	desk := admin.NewDesk(db, func(id int64) { woken = append(woken, id) }, time.Now)
+	a := filed(t, db, "701", azizayol.UzCyrl)
+	if err := desk.Answer(context.Background(), a.ID, "op", "Эртага <b>келинг</b> & ҳужжатларни олинг"); err != nil {
+		t.Fatal(err)
+	}
+	out := outbox(t, db)
+	if len(out) != 1 || len(woken) != 1 {
+		t.Fatalf("outbox %+v, woken %v", out, woken)
+	}
+	m := out[0]
+	for _, want := range []string{a.Number, "Андижон вилояти ҳокимлиги", "мурожаатингизга жавоб келди", "Эртага &lt;b&gt;келинг&lt;/b&gt; &amp; ҳужжатларни олинг"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("notice %q lacks %q", m.Text, want)
+		}
+	}
+	if len(m.Buttons) != 1 || m.Buttons[0][0].Data != dialogs.AppealButton(a.ID) || m.Buttons[0][0].Label != "Мурожаатни очиш" {
+		t.Errorf("buttons %+v", m.Buttons)
+	}
+}
+
+func TestDeskRefusals(t *testing.T) {
+	db := testenv.DB(t)
+	desk := admin.NewDesk(db, func(int64) {}, time.Now)
+	a := filed(t, db, "702", azizayol.Ru)
+	for text, want := range map[string]error{
+		"  \n ":                   admin.ErrEmptyAnswer,
+		strings.Repeat("я", 8001): admin.ErrAnswerTooLong,
+	} {
+		if err := desk.Answer(context.Background(), a.ID, "op", text); !errors.Is(err, want) {
+			t.Errorf("answer of %d characters: %v, want %v", len(text), err, want)
+		}
+	}
+	if err := desk.Answer(context.Background(), 999999, "op", "javob"); !errors.Is(err, azizayol.ErrNotFound) {
+		t.Errorf("answer to no appeal: %v", err)
+	}
+	if err := desk.SetStatus(context.Background(), a.ID, azizayol.Withdrawn); err == nil {
+		t.Error("staff withdrew her appeal")
+	}
+	if err := desk.SetStatus(context.Background(), a.ID, azizayol.InProgress); err != nil {
+		t.Fatal(err)
+	}
+	if err := desk.SetStatus(context.Background(), a.ID, azizayol.InProgress); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(outbox(t, db)); n != 1 {
+		t.Errorf("%d notices for one change of status", n)
+	}
+	if err := desk.SetStatus(context.Background(), a.ID, azizayol.Closed); err != nil {
+		t.Fatal(err)
+	}
+	if err := desk.Answer(context.Background(), a.ID, "op", "kech javob"); !errors.Is(err, azizayol.ErrAppealClosed) {
+		t.Errorf("answer to a closed appeal: %v", err)
+	}
+	if n := len(outbox(t, db)); n != 2 {
+		t.Errorf("%d notices, want in progress and closed", n)
+	}
+}
