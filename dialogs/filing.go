@@ -62,7 +62,7 @@ const (
 
 // ConsentVersion names the consent text she agrees to (filing.consent in the message
 // files); change it when the text changes, so each filing records what she read.
-const ConsentVersion = "appeal-consent-2026-11-30"
+const ConsentVersion = "appeal-consent-2026-12-01"
 
 func (f filing) Name() string    { return f.name }
 func (f filing) Initial() string { return f.steps[0] }

@@ -100,8 +100,10 @@ INSERT INTO agencies (code, kind, name_uz_latn, name_uz_cyrl, name_ru) VALUES
 INSERT INTO agencies (code, kind, region_code, name_uz_latn, name_uz_cyrl, name_ru)
 SELECT 'khokimiyat-' || code, 'khokimiyat', code,
        CASE code WHEN '1735' THEN 'Qoraqalpogʻiston Respublikasi Vazirlar Kengashi'
+                 WHEN '1726' THEN 'Toshkent shahar hokimligi'
                  ELSE name_uz_latn || ' hokimligi' END,
        CASE code WHEN '1735' THEN 'Қорақалпоғистон Республикаси Вазирлар Кенгаши'
+                 WHEN '1726' THEN 'Тошкент шаҳар ҳокимлиги'
                  ELSE name_uz_cyrl || ' ҳокимлиги' END,
        CASE code WHEN '1735' THEN 'Совет Министров Республики Каракалпакстан'
                  WHEN '1726' THEN 'Хокимият города Ташкента'

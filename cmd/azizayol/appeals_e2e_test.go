@@ -13,6 +13,7 @@ import (
 	"github.com/azizayol/azizayol"
 	"github.com/azizayol/azizayol/admin"
 	"github.com/azizayol/azizayol/bot/telegram/telegramtest"
+	"github.com/azizayol/azizayol/dialogs"
 	"github.com/azizayol/azizayol/locales"
 	"github.com/azizayol/azizayol/redis"
 )
@@ -232,7 +233,7 @@ func TestAppealInEveryLanguageAndTheAnswerComesBack(t *testing.T) {
 			a := appealByNumber(t, db, num)
 			want := appealRow{ID: a.ID, Kind: "appeal", Topic: "housing", Lang: string(l.lang), Status: "received",
 				Agency: "khokimiyat-1703", Region: "1703", District: "1703202", Phone: "+998901234567",
-				Consent: "appeal-consent-2026-11-30", Files: 1, Deadline: a.Deadline, Filed: a.Filed}
+				Consent: dialogs.ConsentVersion, Files: 1, Deadline: a.Deadline, Filed: a.Filed}
 			if a != want {
 				t.Errorf("filed %+v\nwant    %+v", a, want)
 			}
@@ -488,7 +489,7 @@ func TestEditFromTheSummary(t *testing.T) {
 	w.press("Toshkent shahri")
 	w.press(l.other)
 	w.wantLast(l.tr(t, "filing.consent", map[string]any{"Agency": ""})[:20])
-	if !strings.Contains(w.last().PlainText, "Toshkent shahri hokimligi") {
+	if !strings.Contains(w.last().PlainText, "Toshkent shahar hokimligi") {
 		t.Errorf("consent does not name the new agency: %q", w.last().PlainText)
 	}
 	w.press(l.tr(t, "filing.agree", nil))
