@@ -108,15 +108,21 @@ func (tp Topic) Accepting(now time.Time) (open bool, next time.Time) {
 		return true, time.Time{}
 	}
 	now = now.In(Tashkent)
-	from := time.Date(now.Year(), tp.WindowFrom.Month, tp.WindowFrom.Day, 0, 0, 0, 0, Tashkent)
-	until := time.Date(now.Year(), tp.WindowUntil.Month, tp.WindowUntil.Day+1, 0, 0, 0, 0, Tashkent)
-	if !now.Before(from) && now.Before(until) {
-		return true, time.Time{}
+	// The windows that start last year, this year and next year; one that crosses
+	// New Year ends in the year after it starts.
+	for year := now.Year() - 1; ; year++ {
+		from := time.Date(year, tp.WindowFrom.Month, tp.WindowFrom.Day, 0, 0, 0, 0, Tashkent)
+		until := time.Date(year, tp.WindowUntil.Month, tp.WindowUntil.Day+1, 0, 0, 0, 0, Tashkent)
+		if !until.After(from) {
+			until = until.AddDate(1, 0, 0)
+		}
+		switch {
+		case now.Before(from):
+			return false, from
+		case now.Before(until):
+			return true, time.Time{}
+		}
 	}
-	if now.Before(from) {
-		return false, from
-	}
-	return false, from.AddDate(1, 0, 0)
 }
 
 // Deadline is when an appeal filed at filed must be answered: 24 hours when urgent,
@@ -228,8 +234,9 @@ type AppealStore interface {
 	Appeals(ctx context.Context, userID int64, limit int) ([]Appeal, error)
 	// Appeal returns one of her appeals with its thread; ErrNotFound if it is not hers.
 	Appeal(ctx context.Context, userID, appealID int64) (Appeal, []AppealMessage, error)
-	// FollowUp adds her message to one of her open appeals.
-	FollowUp(ctx context.Context, userID, appealID int64, m AppealMessage) error
+	// FollowUp adds her message to one of her open appeals; danger marks words of
+	// harm in it, which make an appeal of an urgent-if-danger topic urgent.
+	FollowUp(ctx context.Context, userID, appealID int64, m AppealMessage, danger bool) error
 	// RateAnswer rates the agency's last answer to one of her appeals.
 	RateAnswer(ctx context.Context, userID, appealID int64, helpful bool) error
 	// Erase deletes what the platform keeps about her: see the delete dialog.

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/bot"
 	"github.com/azizayol/azizayol/dialogs"
 	"github.com/azizayol/azizayol/locales"
 )
@@ -77,7 +78,8 @@ func (d *Desk) Answer(ctx context.Context, appealID int64, staff, text string) e
 			return err
 		}
 		notified = u.ID
-		return tx.Enqueue(ctx, u, msg)
+		// A long answer reaches her in several messages, the button under the last.
+		return tx.Enqueue(ctx, u, bot.Split(msg, bot.MaxMessage)...)
 	})
 	if err != nil {
 		return fmt.Errorf("admin: answer appeal %d: %w", appealID, err)

@@ -109,3 +109,33 @@ func TestDeskRefusals(t *testing.T) {
 		t.Errorf("%d notices, want in progress and closed", n)
 	}
 }
+
+// The longest answer the desk takes reaches her whole, in messages Telegram accepts,
+// with the button under the last.
+func TestLongAnswerIsSplit(t *testing.T) {
+	db := testenv.DB(t)
+	desk := admin.NewDesk(db, func(int64) {}, time.Now)
+	a := filed(t, db, "703", azizayol.Ru)
+	answer := strings.Repeat("Ответ & <пояснение>. ", admin.MaxAnswer/21)
+	if err := desk.Answer(context.Background(), a.ID, "op", answer); err != nil {
+		t.Fatal(err)
+	}
+	out := outbox(t, db)
+	if len(out) < 2 {
+		t.Fatalf("%d messages for an answer of %d characters", len(out), len([]rune(answer)))
+	}
+	var whole strings.Builder
+	for i, m := range out {
+		if n := len([]rune(m.Text)); n > 4096 {
+			t.Errorf("part %d has %d characters", i+1, n)
+		}
+		if (len(m.Buttons) > 0) != (i == len(out)-1) {
+			t.Errorf("part %d of %d has buttons %v", i+1, len(out), m.Buttons)
+		}
+		whole.WriteString(m.PlainText())
+	}
+	// Parts are cut at spaces: compare without them.
+	if got := strings.Join(strings.Fields(whole.String()), ""); !strings.Contains(got, strings.Join(strings.Fields(answer), "")) {
+		t.Errorf("the answer did not arrive whole")
+	}
+}

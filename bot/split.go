@@ -73,7 +73,7 @@ func Split(m azizayol.Outbound, max int) []azizayol.Outbound {
 	for i, p := range parts {
 		out[i] = azizayol.Outbound{Text: p}
 	}
-	out[0].Edit = m.Edit
+	out[0].Edit, out[0].HideAsk = m.Edit, m.HideAsk
 	out[len(out)-1].Buttons, out[len(out)-1].Ask = m.Buttons, m.Ask
 	return out
 }

@@ -82,7 +82,8 @@ type Matcher struct {
 	head     []uint64         // bit set over headHash of every stem
 	starts   [][]int32        // pattern id -> entries whose first word it is
 	entries  []compiled
-	strict   bool // some key contains an apostrophe ("=" entries)
+	strict   bool     // some key contains an apostrophe ("=" entries)
+	harm     *Matcher // the entries outside the help requests (see Harm); nil: all
 }
 
 type compiled struct {
@@ -98,6 +99,15 @@ func Default() *Matcher {
 		if err != nil {
 			panic(err)
 		}
+		var harm []source
+		for _, s := range parseList(wordsTxt) {
+			if s.line > helpSectionEnd {
+				harm = append(harm, s)
+			}
+		}
+		if m.harm, err = build("words.txt", harm); err != nil {
+			panic(err)
+		}
 		defaultMatcher = m
 	})
 	return defaultMatcher
@@ -107,6 +117,34 @@ var (
 	defaultOnce    sync.Once
 	defaultMatcher *Matcher
 )
+
+// helpSectionEnd is the last line of words.txt's first section, the help requests
+// ("yordam", "помощь", "1146"): the line before the next "## " heading.
+var helpSectionEnd = func() int {
+	lines := strings.Split(wordsTxt, "\n")
+	seen := false
+	for n, line := range lines {
+		if strings.HasPrefix(line, "## ") {
+			if seen {
+				return n
+			}
+			seen = strings.HasPrefix(line, "## HELP REQUESTS")
+		}
+	}
+	panic("crisis: words.txt has no section after ## HELP REQUESTS")
+}()
+
+// Harm reports whether text speaks of harm itself — violence, suicide or self-harm,
+// immediate danger — and not only asks for help: "нужна психологическая помощь"
+// brings the emergency guidance (Match) but does not make a consultation urgent. A
+// Matcher built by New has no sections: Harm is Match.
+func (m *Matcher) Harm(text string) bool {
+	if m.harm != nil {
+		m = m.harm
+	}
+	_, ok := m.Match(text)
+	return ok
+}
 
 // Entries returns the entries of the embedded words.txt, in file order,
 // without comments. The slice is a fresh copy.

@@ -681,3 +681,29 @@ func BenchmarkDefaultBuild(b *testing.B) {
 		}
 	}
 }
+
+// Words of harm make a message urgent; a plain request for help does not, though it
+// still brings the emergency guidance.
+func TestHarmLeavesOutHelpRequests(t *testing.T) {
+	m := Default()
+	for _, text := range []string{"Нужна психологическая помощь", "psixologik yordam kerak", "ёрдам керак", "1146 raqami qanday?"} {
+		if _, ok := m.Match(text); !ok {
+			t.Errorf("%q does not bring the guidance", text)
+		}
+		if m.Harm(text) {
+			t.Errorf("%q counts as harm", text)
+		}
+	}
+	for _, text := range []string{"Муж меня бьёт", "erim meni uradi", "не хочу жить", "o'zimni o'ldiraman", "помогите, он меня убьёт"} {
+		if !m.Harm(text) {
+			t.Errorf("%q does not count as harm", text)
+		}
+	}
+	custom, err := New([]string{"yordam"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !custom.Harm("yordam bering") {
+		t.Error("a list without sections: Harm is Match")
+	}
+}

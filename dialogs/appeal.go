@@ -44,6 +44,7 @@ func (f filing) pickRegion(t *Turn, in Input) (string, error) {
 	}
 	if t.Data()[keyRegion] != in.Choice {
 		delete(t.Data(), keyDistrict)
+		delete(t.Data(), keyConsent) // another region may go to another agency
 	}
 	t.Data()[keyRegion] = in.Choice
 	return f.next(t, stepRegion), nil

@@ -49,10 +49,21 @@ type Prompt struct {
 	Choices [][]Choice // rows of buttons
 	Ask     azizayol.Ask
 	Nav     Nav // which navigation buttons to add below
-	// FreeText marks a step that takes her own words (a question, a description).
-	// Words of danger there still bring the emergency guidance at once, but her
-	// message is kept first, and the dialog hears of the danger (Turn.Danger).
-	FreeText bool
+}
+
+// WordsTaker is a dialog with steps that take her own words (a question, a
+// description). Words of danger there still bring the emergency guidance at once,
+// but her message is kept first, and the dialog hears of harm (Turn.Danger); what she
+// writes next, while the guidance is shown, goes to the step too. Typed numbers are
+// not taken for buttons there: "3" may be part of what she says.
+type WordsTaker interface {
+	TakesWords(state string) bool
+}
+
+// BackTaker is a dialog that decides itself where Back goes in some states; "" leaves
+// it to the machine's "back" event.
+type BackTaker interface {
+	Back(t *Turn, state string) (event string)
 }
 
 // Choice is one button. Value is what the dialog gets back (short ASCII).
@@ -95,9 +106,11 @@ type Engine struct {
 	now     azizayol.Clock
 }
 
-// Crisis recognises words of danger in a message.
+// Crisis recognises words of danger in a message: Match for anything that brings the
+// emergency guidance (a request for help too), Harm for words of harm itself.
 type Crisis interface {
 	Match(text string) (entry string, ok bool)
+	Harm(text string) bool
 }
 
 // Names of the dialogs the engine itself moves her to.
@@ -181,7 +194,9 @@ func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 	}
 	if id, ok := appealButton(in); ok && e.dialogs[MyAppealsDialog] != nil {
 		// The button under an agency's answer works in any step and after her
-		// session expired: answers come days later.
+		// session expired: answers come days later. A draft she was writing is kept
+		// to go back to.
+		e.keepPlace(t)
 		e.open(t, MyAppealsDialog, "view", map[string]string{"id": id})
 		return
 	}
@@ -199,6 +214,13 @@ func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 	if stale {
 		t.Say("input.stale_button", nil)
 		e.reprompt(t)
+		return
+	}
+	if choice == "" && (in.Kind == azizayol.KindText || in.Kind == azizayol.KindMedia) &&
+		t.sess.Dialog == EmergencyDialog && e.toWordsStep(t) {
+		// She goes on writing under the emergency guidance: her words belong to the
+		// step the guidance interrupted, not to "press a button".
+		e.step(t, Input{Inbound: in})
 		return
 	}
 	switch choice {
@@ -253,31 +275,62 @@ func (e *Engine) command(t *Turn, fresh bool, in azizayol.Inbound) {
 	}
 }
 
-// danger answers words of danger. In a step that takes her own words, the message is
-// taken first (she must not have to write it again), then the guidance follows.
+// danger answers words of danger. In a step that takes her own words (or under the
+// guidance that interrupted one), the message is taken first — she must not have to
+// write it again — then the guidance follows.
 func (e *Engine) danger(t *Turn, fresh bool, in azizayol.Inbound) {
-	if !fresh && utf8.ValidString(in.Text) && utf8.RuneCountInString(in.Text) <= MaxText {
-		if p := e.dialogs[t.sess.Dialog].Prompt(t, t.sess.State); p.FreeText && t.err == nil {
-			t.danger, t.quiet = true, true
-			e.step(t, Input{Inbound: in})
-			t.quiet = false
-			if t.err != nil || t.ended {
-				return
-			}
-			t.Say("input.kept", nil)
+	words := in.Kind == azizayol.KindText || in.Kind == azizayol.KindMedia
+	if !fresh && words && utf8.ValidString(in.Text) && utf8.RuneCountInString(in.Text) <= MaxText && e.toWordsStep(t) {
+		t.danger, t.quiet = e.crisis.Harm(in.Text), true
+		e.step(t, Input{Inbound: in})
+		t.quiet = false
+		if t.err != nil || t.ended {
+			return
+		}
+		if !t.refusedInput {
+			t.Say("input.kept", map[string]any{"Minutes": int(e.idle.Minutes())})
 		}
 	}
 	e.interrupt(t)
 }
 
+// takesWords tells whether a state of a dialog takes her own words.
+func (e *Engine) takesWords(dialog, state string) bool {
+	w, ok := e.dialogs[dialog].(WordsTaker)
+	return ok && w.TakesWords(state)
+}
+
+// toWordsStep reports whether she is at a step that takes her own words, moving her
+// back to it first when the emergency guidance interrupted one.
+func (e *Engine) toWordsStep(t *Turn) bool {
+	if e.dialogs[t.sess.Dialog] != nil && e.takesWords(t.sess.Dialog, t.sess.State) {
+		return true
+	}
+	r := t.sess.Return
+	if t.sess.Dialog != EmergencyDialog || r == nil || e.dialogs[r.Dialog] == nil || !e.takesWords(r.Dialog, r.State) {
+		return false
+	}
+	t.sess.Dialog, t.sess.State, t.sess.Data, t.sess.Return = r.Dialog, r.State, maps.Clone(r.Data), nil
+	if t.sess.Data == nil {
+		t.sess.Data = map[string]string{}
+	}
+	t.sess.Step++
+	return true
+}
+
 // interrupt shows the emergency guidance at once and keeps her place so she can go
 // back to it.
 func (e *Engine) interrupt(t *Turn) {
+	e.keepPlace(t)
+	e.start(t, EmergencyDialog)
+}
+
+// keepPlace remembers where she is, to go back to after an interruption.
+func (e *Engine) keepPlace(t *Turn) {
 	s := t.sess
-	if s.Dialog != "" && s.Dialog != EmergencyDialog && s.Dialog != MenuDialog {
+	if s.Dialog != "" && s.Dialog != EmergencyDialog && s.Dialog != MenuDialog && s.Dialog != MyAppealsDialog {
 		s.Return = &azizayol.Place{Dialog: s.Dialog, State: s.State, Data: maps.Clone(s.Data)}
 	}
-	e.start(t, EmergencyDialog)
 }
 
 // start moves her to the beginning of a dialog.
@@ -293,7 +346,7 @@ func (e *Engine) start(t *Turn, name string) {
 
 // open moves her to a state of a dialog with its data.
 func (e *Engine) open(t *Turn, dialog, state string, data map[string]string) {
-	t.sess.Dialog, t.sess.State, t.sess.Data, t.sess.Return = dialog, state, data, nil
+	t.sess.Dialog, t.sess.State, t.sess.Data = dialog, state, data
 	t.sess.Step++
 	e.reprompt(t)
 }
@@ -322,11 +375,16 @@ func (e *Engine) step(t *Turn, in Input) {
 
 	var event string
 	if in.Choice == choiceBack {
-		if !m.Can(choiceBack) {
+		if b, ok := d.(BackTaker); ok {
+			event = b.Back(t, t.sess.State)
+		}
+		if event == "" && !m.Can(choiceBack) {
 			e.start(t, MenuDialog)
 			return
 		}
-		event = choiceBack
+		if event == "" {
+			event = choiceBack
+		}
 	} else {
 		ev, err := d.Event(t, t.sess.State, in)
 		if e.refused(t, err) {
@@ -372,6 +430,7 @@ func (e *Engine) refused(t *Turn, err error) bool {
 	}
 	var ie *InputError
 	if errors.As(err, &ie) {
+		t.refusedInput = true
 		t.Say(ie.ID, ie.Data)
 		e.reprompt(t)
 		return true
@@ -471,7 +530,7 @@ func (e *Engine) choice(t *Turn, in azizayol.Inbound) (value string, stale bool)
 			return w, false
 		}
 		p := e.dialogs[t.sess.Dialog].Prompt(t, t.sess.State)
-		return matchTyped(in.Text, e.buttons(t, p)), false
+		return matchTyped(in.Text, e.buttons(t, p), !e.takesWords(t.sess.Dialog, t.sess.State)), false
 	}
 	return "", false
 }

@@ -87,13 +87,31 @@ func (f filing) Events() fsm.Events {
 	return evs
 }
 
+// TakesWords: her question or description, and what she adds to it.
+func (f filing) TakesWords(state string) bool { return state == stepText || state == stepMore }
+
+// Back, while she changes one part from the summary, goes back to the summary if
+// nothing is missing there.
+func (f filing) Back(t *Turn, state string) string {
+	if t.Data()[keyEditing] != "" && state != stepReview && f.complete(t.Data()) {
+		return stepReview
+	}
+	return ""
+}
+
+// complete tells whether the draft has every part the summary sends.
+func (f filing) complete(d map[string]string) bool {
+	if d[keyTopic] == "" || d[keyText] == "" && d[keyFiles] == "" || d[keyConsent] == "" {
+		return false
+	}
+	if slices.Contains(f.steps, stepRegion) && (d[keyRegion] == "" || d[keyDistrict] == "") {
+		return false
+	}
+	return d[keyPhone] != "" || d[keyAnon] != "" && f.kind == azizayol.KindConsultation
+}
+
 func (f filing) Callbacks(t *Turn) fsm.Callbacks {
 	return fsm.Callbacks{
-		// Writing anew from the summary starts an empty text.
-		"enter_" + stepText: func(context.Context, *fsm.Event) {
-			delete(t.Data(), keyText)
-			delete(t.Data(), keyFiles)
-		},
 		"enter_" + stepReview: func(context.Context, *fsm.Event) {
 			delete(t.Data(), keyEditing)
 			if t.Data()[keyKey] == "" {
@@ -112,14 +130,14 @@ func (f filing) Prompt(t *Turn, state string) Prompt {
 	case stepDistrict:
 		return districtPrompt(t)
 	case stepText:
-		return Prompt{Text: t.T(f.name+".text", nil), FreeText: true, Nav: Nav{Back: true, Cancel: true}}
+		return Prompt{Text: t.T(f.name+".text", nil), Nav: Nav{Back: true, Cancel: true}}
 	case stepMore:
 		return Prompt{
 			Text: t.T("filing.more", map[string]any{
 				"Chars": utf8.RuneCountInString(t.Data()[keyText]), "Files": len(files(t.Data())),
 			}),
-			Choices:  [][]Choice{{{Value: "continue", Label: t.T("filing.continue", nil)}}},
-			FreeText: true, Nav: Nav{Back: true, Cancel: true},
+			Choices: [][]Choice{{{Value: "continue", Label: t.T("filing.continue", nil)}}},
+			Nav:     Nav{Back: true, Cancel: true},
 		}
 	case stepPhone:
 		choices := [][]Choice{{{Value: "share", Label: t.T("filing.share_phone", nil)}}}
@@ -155,7 +173,15 @@ func (f filing) Event(t *Turn, state string, in Input) (string, error) {
 		if state == stepMore && in.Choice == "continue" {
 			return f.next(t, stepMore), nil
 		}
-		if err := takeWords(t, in); err != nil {
+		if state == stepText && t.Data()[keyEditing] != "" {
+			// She rewrites it from the summary: what she sends now replaces it
+			// (until then, Back returns to the summary with it as it was).
+			if err := takeWords(t, in, true); err != nil {
+				return "", err
+			}
+			return stepMore, nil
+		}
+		if err := takeWords(t, in, false); err != nil {
 			return "", err
 		}
 		if state == stepMore {
@@ -191,7 +217,11 @@ func (f filing) next(t *Turn, state string) string {
 		return stepReview
 	}
 	i := slices.Index(f.steps, state)
-	return f.steps[i+1]
+	next := f.steps[i+1]
+	if next == stepText && (t.Data()[keyText] != "" || t.Data()[keyFiles] != "") {
+		next = stepMore // she went back and comes forward again: her words are kept
+	}
+	return next
 }
 
 func (f filing) topicPrompt(t *Turn) Prompt {
@@ -229,9 +259,9 @@ func topicOpen(t *Turn, code string) error {
 	return nil
 }
 
-// takeWords adds what she sent to the draft: text, or a photo or document with its
-// caption.
-func takeWords(t *Turn, in Input) error {
+// takeWords adds what she sent to the draft, or with replace starts the draft's words
+// anew with it: text, or a photo or document with its caption.
+func takeWords(t *Turn, in Input, replace bool) error {
 	d := t.Data()
 	text := strings.TrimSpace(in.Text)
 	switch in.Kind {
@@ -248,6 +278,10 @@ func takeWords(t *Turn, in Input) error {
 		}
 	default:
 		return Refuse("filing.media_kind", nil)
+	}
+	if replace {
+		delete(d, keyText)
+		delete(d, keyFiles)
 	}
 	if text != "" {
 		joined := text
@@ -362,15 +396,12 @@ func (f filing) review(t *Turn, in Input) (string, error) {
 	edit := map[string]string{"edit_topic": stepTopic, "edit_place": stepRegion, "edit_text": stepText, "edit_phone": stepPhone}
 	if step, ok := edit[in.Choice]; ok && slices.Contains(f.steps, step) {
 		d[keyEditing] = "1"
-		if step == stepRegion {
-			delete(d, keyConsent) // another region may go to another agency
-		}
 		return step, nil
 	}
 	if in.Choice != "send" {
 		return "", unexpected(in)
 	}
-	if d[keyTopic] == "" || d[keyText] == "" && d[keyFiles] == "" || d[keyConsent] == "" {
+	if !f.complete(d) {
 		// A draft that lost a part (a session from an older version): start again.
 		t.Say("filing.incomplete", nil)
 		return stepTopic, nil

@@ -167,7 +167,7 @@ func TestDangerInHerWordsKeepsThemAndMakesItUrgent(t *testing.T) {
 		c.choose("consultation")
 		c.choose("psychological")
 		out := c.text("Мне страшно, он меня бьёт")
-		wantTexts(t, out, tr(t, lang, "input.kept", nil), tr(t, lang, "emergency.now", nil))
+		wantTexts(t, out, tr(t, lang, "input.kept", map[string]any{"Minutes": 30}), tr(t, lang, "emergency.now", nil))
 		wantPlace(t, c.sess, EmergencyDialog, "now")
 		c.choose(choiceResume)
 		wantPlace(t, c.sess, "consultation", stepMore)
@@ -225,14 +225,108 @@ func TestMyAppealsShowsOnlyHers(t *testing.T) {
 	if err != nil || len(list) != 1 {
 		t.Fatalf("%v %v", list, err)
 	}
+	if err := owner.store.AppealStore.(*postgres.Unit).Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	other := newChat(t, azizayol.Ru).withDB(db)
 	other.command("menu", "")
-	// Her transaction has not committed: the other chat's cannot see it at all, and
-	// the dialog must say "not found" either way.
 	out := other.data(AppealButton(list[0].ID))
 	wantTexts(t, out, tr(t, azizayol.Ru, "my_appeals.not_found", nil))
+	for _, value := range []string{"add", "helpful"} {
+		other.refused(t, tr(t, azizayol.Ru, "input.use_buttons", nil), func() { other.text(value) })
+	}
+	if _, _, err := other.store.Appeal(context.Background(), other.user.ID, list[0].ID); err == nil {
+		t.Error("another woman reads the appeal")
+	}
+	owner = newChat(t, azizayol.Ru).withDB(db)
+	owner.user.ID = list[0].UserID
+	owner.command("menu", "")
 	out = owner.data(AppealButton(list[0].ID))
 	if !strings.Contains(out[0].Text, list[0].Number) {
 		t.Errorf("her own appeal: %q", out[0].Text)
+	}
+}
+
+// Back to an earlier step and forward again keeps what she wrote; Back while she
+// changes one part goes back to the summary.
+func TestFilingBackAndForthKeepsTheDraft(t *testing.T) {
+	db := testenv.DB(t)
+	c := inMenu(t, azizayol.UzLatn).withDB(db)
+	c.toReview("housing")
+	want := c.sess.Data[keyText]
+	c.choose("edit_text")
+	wantPlace(t, c.sess, "appeal", stepText)
+	c.choose(choiceBack)
+	wantPlace(t, c.sess, "appeal", stepReview)
+	if c.sess.Data[keyText] != want {
+		t.Fatalf("going back from rewriting lost her words: %q", c.sess.Data[keyText])
+	}
+	c.choose("edit_text")
+	c.text("Yangi matn")
+	c.choose("continue")
+	wantPlace(t, c.sess, "appeal", stepReview)
+	if c.sess.Data[keyText] != "Yangi matn" || c.sess.Data[keyFiles] != "" {
+		t.Fatalf("rewritten: %q", c.sess.Data[keyText])
+	}
+	c = inMenu(t, azizayol.UzLatn).withDB(db)
+	c.toReview("housing")
+	c.choose("edit_place")
+	c.choose(choiceBack) // nothing changed: back to the summary, consent kept
+	wantPlace(t, c.sess, "appeal", stepReview)
+	c.choose("edit_topic")
+	c.text("orqaga")
+	wantPlace(t, c.sess, "appeal", stepReview)
+	// From the phone back to the words and the district, then forward: all kept.
+	c.choose("edit_phone")
+	c.choose(choiceBack)
+	wantPlace(t, c.sess, "appeal", stepReview)
+	c = inMenu(t, azizayol.UzLatn).withDB(db)
+	c.choose("appeal")
+	c.choose("housing")
+	c.choose("1703")
+	c.choose("1703202")
+	c.text(want)
+	c.choose(choiceBack)
+	wantPlace(t, c.sess, "appeal", stepDistrict)
+	c.choose("1703202")
+	wantPlace(t, c.sess, "appeal", stepMore)
+	if c.sess.Data[keyText] != want {
+		t.Fatalf("going back and forth lost her words: %q", c.sess.Data[keyText])
+	}
+}
+
+// While the emergency guidance is shown, what she goes on writing belongs to her
+// appeal; a refused message is not called kept.
+func TestWordsUnderTheGuidanceGoToTheStep(t *testing.T) {
+	db := testenv.DB(t)
+	for _, lang := range azizayol.Langs {
+		c := inMenu(t, lang).withDB(db)
+		c.choose("appeal")
+		c.choose("violence")
+		c.choose("1703")
+		c.choose("1703202")
+		c.text("Помогите, мне нужна помощь.")
+		wantPlace(t, c.sess, EmergencyDialog, "now")
+		if c.sess.Return == nil || c.sess.Return.Data[keyDanger] != "" {
+			t.Fatalf("a request for help is not harm: %+v", c.sess.Return)
+		}
+		out := c.text("Он бьёт меня каждый день, я боюсь.")
+		wantTexts(t, out[len(out)-2:], tr(t, lang, "input.kept", map[string]any{"Minutes": 30}), tr(t, lang, "emergency.now", nil))
+		out = c.text("Живём в Алтынкуле, у меня двое детей.")
+		wantPlace(t, c.sess, "appeal", stepMore)
+		if d := c.sess.Data; !strings.Contains(d[keyText], "каждый день") || !strings.Contains(d[keyText], "двое детей") || d[keyDanger] != "1" {
+			t.Fatalf("%s: draft %v", lang, d)
+		}
+		// "3" is a word here, not the third button (Cancel).
+		c.text("3")
+		wantPlace(t, c.sess, "appeal", stepMore)
+		// A sticker with a crisis caption is refused: not "kept".
+		out = c.send(azizayol.Inbound{Kind: azizayol.KindMedia, Media: "sticker", FileID: "S", Text: "помогите"})
+		for _, o := range out {
+			if o.Text == tr(t, lang, "input.kept", map[string]any{"Minutes": 30}) {
+				t.Errorf("%s: a refused sticker was called kept", lang)
+			}
+		}
+		_ = out
 	}
 }

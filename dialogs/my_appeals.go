@@ -36,12 +36,15 @@ func (MyAppeals) Callbacks(t *Turn) fsm.Callbacks {
 	}
 }
 
+// TakesWords: what she adds to an appeal.
+func (MyAppeals) TakesWords(state string) bool { return state == "followup" }
+
 func (MyAppeals) Prompt(t *Turn, state string) Prompt {
 	switch state {
 	case "view":
 		return viewPrompt(t)
 	case "followup":
-		return Prompt{Text: t.T("my_appeals.followup", nil), FreeText: true, Nav: Nav{Back: true, Cancel: true}}
+		return Prompt{Text: t.T("my_appeals.followup", nil), Nav: Nav{Back: true, Cancel: true}}
 	}
 	list, err := t.Store().Appeals(t.Context(), t.User().ID, listed)
 	if err != nil {
@@ -117,6 +120,10 @@ func viewPrompt(t *Turn) Prompt {
 			{Value: "unhelpful", Label: t.T("my_appeals.unhelpful", nil)},
 		})
 	}
+	if t.CanResume() {
+		// Opened from the answer's button while she was writing something else.
+		rows = append(rows, []Choice{{Value: choiceResume, Label: t.T("emergency.resume_button", nil)}})
+	}
 	return Prompt{Text: strings.Join(lines, "\n"), Choices: rows, Nav: Nav{Back: true, Menu: true}}
 }
 
@@ -132,6 +139,10 @@ func (MyAppeals) Event(t *Turn, state string, in Input) (string, error) {
 			return "", nil
 		}
 	case "view":
+		if in.Choice == choiceResume && t.CanResume() {
+			t.Resume()
+			return "", nil
+		}
 		a, _, found := shown(t)
 		if !found {
 			break
@@ -175,7 +186,7 @@ func followUp(t *Turn, in Input) (string, error) {
 	default:
 		return "", Refuse("filing.media_kind", nil)
 	}
-	err := t.Store().FollowUp(t.Context(), t.User().ID, a.ID, m)
+	err := t.Store().FollowUp(t.Context(), t.User().ID, a.ID, m, t.Danger())
 	if errors.Is(err, azizayol.ErrAppealClosed) {
 		t.Say("my_appeals.closed", nil)
 		return "view", nil

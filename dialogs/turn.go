@@ -26,6 +26,7 @@ type Turn struct {
 	resumeRequested bool   // go back to where an interruption found her
 	danger          bool   // her message has words of danger
 	quiet           bool   // no prompt after this step: the emergency guidance follows
+	refusedInput    bool   // the step refused what she sent
 	ended           bool   // her session ends with this message
 	err             error
 }
@@ -45,8 +46,9 @@ func (t *Turn) Input() Input { return t.in }
 // Now is the time the message is handled.
 func (t *Turn) Now() time.Time { return t.now }
 
-// Danger tells whether her message has words of danger (only a step that takes her
-// own words is run with them; the emergency guidance follows).
+// Danger tells whether her message speaks of harm (violence, suicide, immediate
+// danger): only a step that takes her own words is run with such a message, and the
+// emergency guidance follows.
 func (t *Turn) Danger() bool { return t.danger }
 
 // End ends her session after this message: the next one starts afresh.

@@ -24,13 +24,17 @@ func navWord(text string) string {
 }
 
 // matchTyped finds the button whose label or number (counting row by row from 1, as
-// channels without buttons show them) she typed, and returns its value.
-func matchTyped(text string, rows [][]azizayol.Button) string {
+// channels without buttons show them) she typed, and returns its value. numbers false
+// matches labels only.
+func matchTyped(text string, rows [][]azizayol.Button, numbers bool) string {
 	typed := normalize(text)
 	if typed == "" {
 		return ""
 	}
 	n, numErr := strconv.Atoi(typed)
+	if !numbers {
+		numErr = strconv.ErrSyntax
+	}
 	i := 0
 	for _, row := range rows {
 		for _, b := range row {

@@ -128,11 +128,17 @@ func TestMatchTyped(t *testing.T) {
 		{"4:ru", ""},
 		{"1 2", ""},
 	} {
-		if got := matchTyped(tc.typed, rows); got != tc.want {
+		if got := matchTyped(tc.typed, rows, true); got != tc.want {
 			t.Errorf("matchTyped(%q) = %q, want %q", tc.typed, got, tc.want)
 		}
 	}
-	if got := matchTyped("1", nil); got != "" {
+	if got := matchTyped("3", rows, false); got != "" {
+		t.Errorf("a number matched a button where numbers are words: %q", got)
+	}
+	if got := matchTyped("Русский", rows, false); got != "ru" {
+		t.Errorf("a label where numbers are words: %q", got)
+	}
+	if got := matchTyped("1", nil, true); got != "" {
 		t.Errorf("matchTyped with no buttons = %q", got)
 	}
 }

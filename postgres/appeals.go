@@ -183,7 +183,7 @@ func (u *unitTx) File(ctx context.Context, d azizayol.Draft) (azizayol.Appeal, e
 		INSERT INTO appeals (number, kind, topic, user_id, submission_key, channel, lang, agency_id,
 		                     region_code, district_code, phone, urgent, danger, consent_version, consent_at,
 		                     filed_at, deadline_at, status_at)
-		SELECT 'AA-' || $1::text || '-' || lpad(nextval('appeal_number')::text, 6, '0'),
+		SELECT 'AA-' || $1::text || '-' || (SELECT lpad(n, greatest(6, length(n)), '0') FROM (SELECT nextval('appeal_number')::text AS n) s),
 		       $2, $3, $4, nullif($5, ''), u.channel, $6, $7, nullif($8, ''), nullif($9, ''), nullif($10, ''),
 		       $11, $12, nullif($13, ''), CASE WHEN $13 <> '' THEN $14::timestamptz END, $14, $15, $14
 		FROM users u WHERE u.id = $4
@@ -282,8 +282,9 @@ func (u *unitTx) Appeal(ctx context.Context, userID, appealID int64) (azizayol.A
 }
 
 // FollowUp adds her message to one of her open appeals. An answered appeal she writes
-// to again goes back to the agency's work.
-func (u *unitTx) FollowUp(ctx context.Context, userID, appealID int64, m azizayol.AppealMessage) error {
+// to again goes back to the agency's work. Words of harm make an appeal of an
+// urgent-if-danger topic urgent from now: answered within 24 hours at the latest.
+func (u *unitTx) FollowUp(ctx context.Context, userID, appealID int64, m azizayol.AppealMessage, danger bool) error {
 	var status string
 	err := u.tx.QueryRow(ctx, `SELECT status FROM appeals WHERE id = $1 AND user_id = $2 FOR UPDATE`, appealID, userID).Scan(&status)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -298,6 +299,16 @@ func (u *unitTx) FollowUp(ctx context.Context, userID, appealID int64, m azizayo
 	m.AppealID, m.Author = appealID, azizayol.ByHer
 	if err := u.AddAppealMessage(ctx, m); err != nil {
 		return err
+	}
+	if danger {
+		_, err := u.tx.Exec(ctx, `UPDATE appeals a SET danger = true,
+			    deadline_at = CASE WHEN t.urgent_if_danger AND NOT a.urgent
+			                       THEN least(a.deadline_at, $2::timestamptz + interval '24 hours') ELSE a.deadline_at END,
+			    urgent = a.urgent OR t.urgent_if_danger
+			FROM topics t WHERE t.code = a.topic AND a.id = $1`, appealID, m.Created)
+		if err != nil {
+			return fmt.Errorf("postgres: mark appeal %d urgent: %w", appealID, err)
+		}
 	}
 	if azizayol.AppealStatus(status) == azizayol.Answered {
 		return u.SetAppealStatus(ctx, appealID, azizayol.InProgress)
@@ -324,41 +335,53 @@ func (u *unitTx) RateAnswer(ctx context.Context, userID, appealID int64, helpful
 	return nil
 }
 
-// Erase deletes what the platform keeps about her. Her open appeals are withdrawn; every
-// appeal keeps, for the agencies' records and the statistics, its number, topic,
-// agency, region, dates and status, but loses her words, files, phone and the link to
-// her. Her raw updates in the inbox and the texts sent to her are blanked (their ids
-// stay, so a redelivered update is still recognised). Her user record keeps only the
+// Erase deletes what the platform keeps about her. Her open appeals are withdrawn;
+// every appeal keeps, for the agencies' records and the statistics, its number, topic,
+// agency, region, district, dates and status, but loses its thread's words and files
+// (hers and the answers to her), her phone and the link to her. Her raw updates in the
+// inbox are blanked and no longer carry her key (their ids stay, so a redelivered
+// update is still recognised; what she sent after this message is left to be read);
+// the messages sent or queued to her are deleted. Her user record keeps only the
 // address needed to send the confirmation, with her language and dates reset.
 func (u *unitTx) Erase(ctx context.Context, userID int64) (azizayol.Erasure, error) {
 	var e azizayol.Erasure
-	err := u.tx.QueryRow(ctx, `
+	// Lock her appeals first: an answer the console commits meanwhile waits, and is
+	// then refused (the appeal is withdrawn) rather than left behind unerased.
+	rows, err := u.tx.Query(ctx, `SELECT id FROM appeals WHERE user_id = $1 ORDER BY id FOR UPDATE`, userID)
+	if err != nil {
+		return e, fmt.Errorf("postgres: lock appeals of user %d: %w", userID, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return e, fmt.Errorf("postgres: lock appeals of user %d: %w", userID, err)
+	}
+	err = u.tx.QueryRow(ctx, `
 		WITH hers AS (
 		    UPDATE appeals SET
 		        status = CASE WHEN status IN ('received', 'in_progress', 'answered') THEN 'withdrawn' ELSE status END,
 		        status_at = CASE WHEN status IN ('received', 'in_progress', 'answered') THEN now() ELSE status_at END,
 		        user_id = NULL, submission_key = NULL, phone = NULL, erased_at = now()
-		    WHERE user_id = $1
-		    RETURNING id, status
-		), blanked AS (
-		    UPDATE appeal_messages m SET text = '', attachments = '[]', staff = NULL
-		    FROM hers WHERE m.appeal_id = hers.id
-		    RETURNING m.id
+		    WHERE id = ANY($1)
+		    RETURNING status
 		)
-		SELECT count(*) FILTER (WHERE status = 'withdrawn'), count(*) FROM hers`, userID).Scan(&e.Withdrawn, &e.Anonymised)
+		SELECT count(*) FILTER (WHERE status = 'withdrawn'), count(*) FROM hers`, ids).Scan(&e.Withdrawn, &e.Anonymised)
 	if err != nil {
 		return e, fmt.Errorf("postgres: erase appeals of user %d: %w", userID, err)
 	}
-	steps := []struct{ what, sql string }{
-		// What she sends after this message is not touched: it is still to be read.
-		{"inbox", `UPDATE inbox SET payload = '\x' FROM users u
+	steps := []struct {
+		what string
+		sql  string
+		arg  any
+	}{
+		{"thread", `UPDATE appeal_messages SET text = '', attachments = '[]', staff = NULL WHERE appeal_id = ANY($1)`, ids},
+		{"inbox", `UPDATE inbox SET payload = '\x', error = NULL, user_key = 'erased:' || inbox.id FROM users u
 			WHERE u.id = $1 AND inbox.channel = u.channel AND inbox.user_key = u.channel || ':' || u.address
-			  AND (inbox.processed_at IS NOT NULL OR inbox.id = $2)`},
-		{"outbox", `UPDATE outbox SET message = '{}' WHERE user_id = $1 AND status <> 'pending'`},
-		{"user", `UPDATE users SET lang = '', created_at = now(), last_seen_at = now() WHERE id = $1`},
+			  AND (inbox.processed_at IS NOT NULL OR inbox.id = $2)`, userID},
+		{"outbox", `DELETE FROM outbox WHERE user_id = $1`, userID},
+		{"user", `UPDATE users SET lang = '', created_at = now(), last_seen_at = now() WHERE id = $1`, userID},
 	}
 	for _, s := range steps {
-		args := []any{userID}
+		args := []any{s.arg}
 		if s.what == "inbox" {
 			args = append(args, u.entry)
 		}

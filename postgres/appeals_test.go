@@ -179,7 +179,7 @@ func TestThreadFollowUpRatingAndOwnership(t *testing.T) {
 		if _, _, err := tx.Appeal(ctx, other.ID, a.ID); !errors.Is(err, azizayol.ErrNotFound) {
 			t.Errorf("another woman reads her appeal: %v", err)
 		}
-		if err := tx.FollowUp(ctx, other.ID, a.ID, azizayol.AppealMessage{Text: "x"}); !errors.Is(err, azizayol.ErrNotFound) {
+		if err := tx.FollowUp(ctx, other.ID, a.ID, azizayol.AppealMessage{Text: "x"}, false); !errors.Is(err, azizayol.ErrNotFound) {
 			t.Errorf("another woman writes to her appeal: %v", err)
 		}
 		if err := tx.RateAnswer(ctx, her.ID, a.ID, true); !errors.Is(err, azizayol.ErrNotFound) {
@@ -195,7 +195,7 @@ func TestThreadFollowUpRatingAndOwnership(t *testing.T) {
 			return err
 		}
 		if err := tx.FollowUp(ctx, her.ID, a.ID, azizayol.AppealMessage{Text: "yana savol",
-			Attachments: []azizayol.Attachment{{Kind: "photo", FileID: "F1"}}}); err != nil {
+			Attachments: []azizayol.Attachment{{Kind: "photo", FileID: "F1"}}}, false); err != nil {
 			return err
 		}
 		got, thread, err := tx.Appeal(ctx, her.ID, a.ID)
@@ -211,7 +211,7 @@ func TestThreadFollowUpRatingAndOwnership(t *testing.T) {
 		return tx.SetAppealStatus(ctx, a.ID, azizayol.Closed)
 	})
 	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
-		if err := tx.FollowUp(ctx, her.ID, a.ID, azizayol.AppealMessage{Text: "x"}); !errors.Is(err, azizayol.ErrAppealClosed) {
+		if err := tx.FollowUp(ctx, her.ID, a.ID, azizayol.AppealMessage{Text: "x"}, false); !errors.Is(err, azizayol.ErrAppealClosed) {
 			t.Errorf("follow-up to a closed appeal: %v", err)
 		}
 		return nil
@@ -261,6 +261,8 @@ func TestErase(t *testing.T) {
 		{`SELECT count(*) FROM appeal_messages WHERE appeal_id = $1 AND text = 'matn'`, kept.ID, 1},
 		{`SELECT count(*) FROM inbox WHERE user_key = 'telegram:' || $1::bigint AND length(payload) > 0`, 505, 0},
 		{`SELECT count(*) FROM inbox WHERE user_key = 'telegram:' || $1::bigint AND length(payload) > 0`, 506, 1},
+		{`SELECT count(*) FROM inbox WHERE user_key = 'telegram:' || $1::bigint`, 505, 0},
+		{`SELECT count(*) FROM outbox WHERE user_id = $1`, her.ID, 0},
 		{`SELECT count(*) FROM outbox WHERE user_id = $1 AND message::text LIKE '%sent to her%'`, her.ID, 0},
 		{`SELECT count(*) FROM users WHERE id = $1 AND lang = ''`, her.ID, 1},
 	}
@@ -268,5 +270,31 @@ func TestErase(t *testing.T) {
 		if got := count(t, raw, c.sql, c.arg); got != c.want {
 			t.Errorf("%s [%d]: %d, want %d", c.sql, c.arg, got, c.want)
 		}
+	}
+}
+
+// Words of harm in a follow-up make an urgent-if-danger appeal urgent, answered within
+// 24 hours of them at the latest; other topics only record the danger.
+func TestFollowUpWithDanger(t *testing.T) {
+	db, raw := open(t)
+	her := user(t, db, azizayol.Telegram, "507")
+	psych := draft(her, "psychological", "", "")
+	psych.Kind = azizayol.KindConsultation
+	consultation := file(t, db, psych)
+	housing := file(t, db, draft(her, "housing", "1703", ""))
+	at := consultation.Filed.Add(2 * time.Hour)
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+		for _, id := range []int64{consultation.ID, housing.ID} {
+			if err := tx.FollowUp(ctx, her.ID, id, azizayol.AppealMessage{Text: "u meni uradi", Created: at}, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if n := count(t, raw, `SELECT count(*) FROM appeals WHERE id = $1 AND urgent AND danger AND deadline_at = $2`, consultation.ID, at.Add(24*time.Hour)); n != 1 {
+		t.Error("the psychological consultation did not become urgent within 24 hours of her words")
+	}
+	if n := count(t, raw, `SELECT count(*) FROM appeals WHERE id = $1 AND NOT urgent AND danger AND deadline_at = $2`, housing.ID, housing.Deadline); n != 1 {
+		t.Error("the housing appeal changed its deadline, or lost the danger mark")
 	}
 }

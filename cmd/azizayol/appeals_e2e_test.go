@@ -312,7 +312,7 @@ func TestConsultationInEveryLanguage(t *testing.T) {
 				if withDanger {
 					question = danger[l.lang]
 					msgs := w.say(question)
-					w.wantSaid(msgs, l.tr(t, "input.kept", nil))
+					w.wantSaid(msgs, l.tr(t, "input.kept", map[string]any{"Minutes": 30}))
 					w.wantLast(l.tr(t, "emergency.now", nil))
 					w.press(l.tr(t, "emergency.resume_button", nil))
 				} else {
