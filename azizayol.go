@@ -110,6 +110,7 @@ type InboxEntry struct {
 type Tx interface {
 	Store
 	DeskTx
+	ListingTx
 	// User finds or creates the user at this address and marks her seen.
 	User(ctx context.Context, channel Channel, address string) (User, error)
 	SetBlocked(ctx context.Context, userID int64, blocked bool) error

@@ -55,37 +55,20 @@ func (d *Desk) Answer(ctx context.Context, appealID int64, staff, text string) e
 	case utf8.RuneCountInString(text) > MaxAnswer:
 		return ErrAnswerTooLong
 	}
-	var notified int64
-	err := d.db.Do(ctx, func(tx azizayol.Tx) error {
-		a, u, err := tx.AppealForUpdate(ctx, appealID)
-		if err != nil {
-			return err
-		}
-		if !a.Status.Open() {
-			return fmt.Errorf("admin: answer appeal %s: %w", a.Number, azizayol.ErrAppealClosed)
-		}
-		err = tx.AddAppealMessage(ctx, azizayol.AppealMessage{
+	return d.change(ctx, appealID, func(tx azizayol.Tx, a azizayol.Appeal) ([]azizayol.Outbound, error) {
+		err := tx.AddAppealMessage(ctx, azizayol.AppealMessage{
 			AppealID: a.ID, Author: azizayol.ByAgency, Staff: staff, Text: text, Created: d.now(),
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := tx.SetAppealStatus(ctx, a.ID, azizayol.Answered); err != nil {
-			return err
+			return nil, err
 		}
-		msg, err := notice(a, u, "notice.answer", map[string]any{"Text": text})
-		if err != nil {
-			return err
-		}
-		notified = u.ID
+		msg, err := notice(a, "notice.answer", map[string]any{"Text": text})
 		// A long answer reaches her in several messages, the button under the last.
-		return tx.Enqueue(ctx, u, bot.Split(msg, bot.MaxMessage)...)
+		return bot.Split(msg, bot.MaxMessage), err
 	})
-	if err != nil {
-		return fmt.Errorf("admin: answer appeal %d: %w", appealID, err)
-	}
-	d.queued(notified)
-	return nil
 }
 
 // SetStatus moves an appeal to in progress or closed, and tells her.
@@ -93,6 +76,22 @@ func (d *Desk) SetStatus(ctx context.Context, appealID int64, status azizayol.Ap
 	if status != azizayol.InProgress && status != azizayol.Closed {
 		return fmt.Errorf("admin: staff cannot set status %q", status)
 	}
+	return d.change(ctx, appealID, func(tx azizayol.Tx, a azizayol.Appeal) ([]azizayol.Outbound, error) {
+		if a.Status == status {
+			return nil, nil
+		}
+		if err := tx.SetAppealStatus(ctx, a.ID, status); err != nil {
+			return nil, err
+		}
+		a.Status = status
+		msg, err := notice(a, "notice.status", nil)
+		return []azizayol.Outbound{msg}, err
+	})
+}
+
+// change runs fn on an open appeal, locked, and queues what it returns for her, all in
+// one transaction; a withdrawn or closed appeal is refused with ErrAppealClosed.
+func (d *Desk) change(ctx context.Context, appealID int64, fn func(azizayol.Tx, azizayol.Appeal) ([]azizayol.Outbound, error)) error {
 	var notified int64
 	err := d.db.Do(ctx, func(tx azizayol.Tx) error {
 		a, u, err := tx.AppealForUpdate(ctx, appealID)
@@ -100,24 +99,20 @@ func (d *Desk) SetStatus(ctx context.Context, appealID int64, status azizayol.Ap
 			return err
 		}
 		if !a.Status.Open() {
-			return fmt.Errorf("admin: appeal %s: %w", a.Number, azizayol.ErrAppealClosed)
+			return fmt.Errorf("appeal %s: %w", a.Number, azizayol.ErrAppealClosed)
 		}
-		if a.Status == status {
-			return nil
+		if u.Lang != "" {
+			a.Lang = u.Lang // she may have changed her language since
 		}
-		if err := tx.SetAppealStatus(ctx, a.ID, status); err != nil {
-			return err
-		}
-		a.Status = status
-		msg, err := notice(a, u, "notice.status", nil)
-		if err != nil {
+		msgs, err := fn(tx, a)
+		if err != nil || len(msgs) == 0 {
 			return err
 		}
 		notified = u.ID
-		return tx.Enqueue(ctx, u, msg)
+		return tx.Enqueue(ctx, u, msgs...)
 	})
 	if err != nil {
-		return fmt.Errorf("admin: set status of appeal %d: %w", appealID, err)
+		return fmt.Errorf("admin: appeal %d: %w", appealID, err)
 	}
 	if notified != 0 {
 		d.queued(notified)
@@ -127,11 +122,8 @@ func (d *Desk) SetStatus(ctx context.Context, appealID int64, status azizayol.Ap
 
 // notice is the message that tells her of her appeal, in her language, with the
 // button that opens it. Values are escaped: the answer is the staff's words.
-func notice(a azizayol.Appeal, u azizayol.User, id string, data map[string]any) (azizayol.Outbound, error) {
-	lang := u.Lang
-	if lang == "" {
-		lang = a.Lang
-	}
+func notice(a azizayol.Appeal, id string, data map[string]any) (azizayol.Outbound, error) {
+	lang := a.Lang
 	fill := map[string]any{
 		"Number": a.Number, "Agency": html.EscapeString(a.Agency.Names.In(lang)),
 		"Status": "",

@@ -16,7 +16,7 @@ import (
 // Store is the database an import or a pull writes to (postgres.DB).
 type Store interface {
 	Places(ctx context.Context) (azizayol.Places, error)
-	DoListings(ctx context.Context, fn func(azizayol.ListingTx) error) error
+	Do(ctx context.Context, fn func(azizayol.Tx) error) error
 }
 
 // Format is how a file is written.
@@ -139,7 +139,7 @@ func Import(ctx context.Context, db Store, r io.Reader, opts Options) (Report, e
 
 	counts := map[Kind]Count{}
 	var refErrors []RowError
-	err = db.DoListings(ctx, func(tx azizayol.ListingTx) error {
+	err = db.Do(ctx, func(tx azizayol.Tx) error {
 		tally := func(kind Kind, ch azizayol.Change) {
 			c := counts[kind]
 			switch ch {

@@ -1,7 +1,6 @@
 package listings_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"strings"
@@ -18,22 +17,7 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// open gives a fresh database as the code under test sees it, and as a plain pool.
-func open(t *testing.T) (*postgres.DB, *pgxpool.Pool) {
-	t.Helper()
-	dsn := testenv.DatabaseURL(t)
-	db, err := postgres.Open(t.Context(), dsn, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	raw, err := pgxpool.New(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(raw.Close)
-	return db, raw
-}
+var open = testenv.DBWithPool
 
 func count(t *testing.T, raw *pgxpool.Pool, sql string, args ...any) int {
 	t.Helper()

@@ -100,7 +100,7 @@ func Sync(ctx context.Context, db Store, src VacancySource, opts SyncOptions) (S
 			}
 			fresh = append(fresh, v)
 		}
-		err = db.DoListings(ctx, func(tx azizayol.ListingTx) error {
+		err = db.Do(ctx, func(tx azizayol.Tx) error {
 			for _, v := range fresh {
 				ch, err := tx.UpsertVacancy(ctx, v)
 				if err != nil {
@@ -131,7 +131,7 @@ func Sync(ctx context.Context, db Store, src VacancySource, opts SyncOptions) (S
 	for id := range seen {
 		keep = append(keep, id)
 	}
-	err = db.DoListings(ctx, func(tx azizayol.ListingTx) error {
+	err = db.Do(ctx, func(tx azizayol.Tx) error {
 		closed, err := tx.CloseVacanciesExcept(ctx, src.Source(), keep, now())
 		rep.Closed = closed
 		return err

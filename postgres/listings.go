@@ -15,20 +15,6 @@ import (
 	"github.com/azizayol/azizayol"
 )
 
-// DoListings runs fn in one transaction: an import or a page of a pull is kept whole
-// or not at all.
-func (db *DB) DoListings(ctx context.Context, fn func(azizayol.ListingTx) error) error {
-	u, err := db.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer u.Rollback(ctx)
-	if err := fn(u); err != nil {
-		return err
-	}
-	return u.Commit(ctx)
-}
-
 // Places returns every region code and every district code with its region.
 func (db *DB) Places(ctx context.Context) (azizayol.Places, error) {
 	p := azizayol.Places{Regions: map[string]bool{}, Districts: map[string]string{}}

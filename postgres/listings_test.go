@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/azizayol/azizayol"
-	"github.com/azizayol/azizayol/internal/testenv"
 	"github.com/azizayol/azizayol/postgres"
 )
 
@@ -223,7 +222,7 @@ func TestSearchListingsAtScale(t *testing.T) {
 // BenchmarkSearch runs the typical searches over the full-size data set and reports
 // their latency: go test ./postgres -run '^$' -bench BenchmarkSearch -benchtime 2000x
 func BenchmarkSearch(b *testing.B) {
-	db, raw := openB(b)
+	db, raw := open(b)
 	now := time.Now()
 	loadListings(b, raw, 200_000, 20_000, now)
 	searches := typicalSearches(now)
@@ -238,20 +237,4 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	b.ReportMetric(float64(percentile(took, 0.50).Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(percentile(took, 0.99).Microseconds())/1000, "p99-ms")
-}
-
-func openB(b *testing.B) (*postgres.DB, *pgxpool.Pool) {
-	b.Helper()
-	dsn := testenv.DatabaseURL(b)
-	db, err := postgres.Open(context.Background(), dsn, 4)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(db.Close)
-	raw, err := pgxpool.New(context.Background(), dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(raw.Close)
-	return db, raw
 }

@@ -28,23 +28,9 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// open gives a fresh migrated database twice: as the code under test sees it, and as
-// a plain pgx pool for looking at rows and poking them.
-func open(t *testing.T) (*postgres.DB, *pgxpool.Pool) {
-	t.Helper()
-	dsn := testenv.DatabaseURL(t)
-	db, err := postgres.Open(t.Context(), dsn, 20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	raw, err := pgxpool.New(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(raw.Close)
-	return db, raw
-}
+// open gives a fresh migrated database: as the code under test sees it, and as a plain
+// pool.
+var open = testenv.DBWithPool
 
 var externalIDs atomic.Int64
 

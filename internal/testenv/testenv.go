@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/azizayol/azizayol/postgres"
 	"github.com/azizayol/azizayol/redis"
@@ -96,6 +97,24 @@ func DB(t testing.TB) *postgres.DB {
 	}
 	t.Cleanup(db.Close)
 	return db
+}
+
+// DBWithPool opens a fresh database twice: as the code under test sees it, and as a
+// plain pgx pool for looking at rows and poking them.
+func DBWithPool(t testing.TB) (*postgres.DB, *pgxpool.Pool) {
+	t.Helper()
+	dsn := DatabaseURL(t)
+	db, err := postgres.Open(context.Background(), dsn, 20)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	t.Cleanup(db.Close)
+	raw, err := pgxpool.New(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	t.Cleanup(raw.Close)
+	return db, raw
 }
 
 // RedisPrefix returns a fresh key prefix whose keys are deleted when the test ends.
