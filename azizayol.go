@@ -90,6 +90,7 @@ type SessionStore interface {
 type Store interface {
 	SetLanguage(ctx context.Context, userID int64, lang Lang) error
 	AppealStore
+	ListingStore
 }
 
 // Clock tells the time; tests pass a fake one.

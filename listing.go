@@ -10,7 +10,7 @@ import (
 // vacancy or a course). A listing may have no field ("").
 var Fields = []string{
 	"sewing", "education", "health", "it", "trade", "services", "agriculture",
-	"industry", "construction", "transport", "finance", "crafts", "other",
+	"industry", "construction", "transport", "finance", "crafts", "misc",
 }
 
 // KnownField tells whether f is one of Fields or "".
@@ -107,9 +107,10 @@ type ListingFilter struct {
 	// folded to one spelling.
 	Keyword string
 	Now     time.Time
-	Near    *Point // courses: nearest first (those without a location last)
-	Offset  int    // listings to skip: the pages before this one
-	Limit   int    // listings on this page
+	Near    *Point    // courses: nearest first (those without a location last)
+	Since   time.Time // only listings added after this (a digest); zero for all
+	Offset  int       // listings to skip: the pages before this one
+	Limit   int       // listings on this page
 }
 
 // Places are the codes listings may name: every region, and every district with its
@@ -161,4 +162,35 @@ type ListingTx interface {
 	// CloseVacanciesExcept closes the open vacancies of a source whose source ids are
 	// not in keep, and returns how many it closed.
 	CloseVacanciesExcept(ctx context.Context, source string, keep []string, now time.Time) (int, error)
+}
+
+// ListingKind is what a subscription is about.
+type ListingKind string
+
+const (
+	CoursesKind   ListingKind = "courses"
+	VacanciesKind ListingKind = "vacancies"
+)
+
+// Subscription is a woman's wish to hear of new courses or vacancies in a place (and
+// field): at most one digest a day.
+type Subscription struct {
+	ID           int64
+	User         User
+	Kind         ListingKind
+	RegionCode   string
+	DistrictCode string // "" for the whole region
+	Field        string // "" for any (vacancies only)
+	Created      time.Time
+	LastDigest   time.Time // when the last digest was made (sent or found empty); zero before
+}
+
+// ListingStore is what dialogs may do with listings, inside the message's transaction.
+type ListingStore interface {
+	SearchVacancies(ctx context.Context, f ListingFilter) ([]Vacancy, error)
+	SearchCourses(ctx context.Context, f ListingFilter) ([]Course, error)
+	// Subscribe records her wish (once: the same place and field again is no change).
+	Subscribe(ctx context.Context, s Subscription) error
+	// Unsubscribe ends one of her subscriptions; ErrNotFound if it is not hers.
+	Unsubscribe(ctx context.Context, userID, subscriptionID int64) error
 }

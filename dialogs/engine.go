@@ -139,7 +139,7 @@ func New(crisis Crisis, idle time.Duration, now azizayol.Clock, dialogs ...Dialo
 // Standard returns the engine with every dialog of the platform.
 func Standard(crisis Crisis, idle time.Duration, now azizayol.Clock) *Engine {
 	e, err := New(crisis, idle, now, Language{}, Menu{}, Emergency{},
-		Consultation(), Appeal(), MyAppeals{}, DeleteData{})
+		Consultation(), Appeal(), MyAppeals{}, DeleteData{}, Courses{}, Vacancies{})
 	if err != nil {
 		panic(err) // the list above is fixed: a test covers it
 	}
@@ -192,7 +192,12 @@ func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 		e.command(t, fresh, in)
 		return
 	}
-	if id, ok := appealButton(in); ok && e.dialogs[MyAppealsDialog] != nil {
+	if id, ok := globalButton(in, unsubscribePrefix); ok {
+		// The button under a digest: one tap, in any step, also long after.
+		e.unsubscribe(t, fresh, id)
+		return
+	}
+	if id, ok := globalButton(in, appealPrefix); ok && e.dialogs[MyAppealsDialog] != nil {
 		// The button under an agency's answer works in any step and after her
 		// session expired: answers come days later. A draft she was writing is kept
 		// to go back to.
@@ -273,6 +278,26 @@ func (e *Engine) command(t *Turn, fresh bool, in azizayol.Inbound) {
 		t.Say("input.unknown_command", nil)
 		e.resume(t, fresh)
 	}
+}
+
+// unsubscribe ends the subscription a digest came from, and shows her where she is.
+func (e *Engine) unsubscribe(t *Turn, fresh bool, id string) {
+	n, _ := strconv.ParseInt(id, 10, 64)
+	err := t.Store().Unsubscribe(t.ctx, t.user.ID, n)
+	switch {
+	case errors.Is(err, azizayol.ErrNotFound):
+		t.Say("listing.unsubscribed_before", nil) // pressed twice, or not hers
+	case err != nil:
+		t.fail(err)
+		return
+	default:
+		t.Say("listing.unsubscribed", nil)
+	}
+	if fresh {
+		e.start(t, MenuDialog)
+		return
+	}
+	e.reprompt(t)
 }
 
 // danger answers words of danger. In a step that takes her own words (or under the
@@ -446,19 +471,24 @@ func (e *Engine) reprompt(t *Turn) {
 	}
 	d := e.dialogs[t.sess.Dialog]
 	p := d.Prompt(t, t.sess.State)
-	t.out = append(t.out, azizayol.Outbound{Text: p.Text, Buttons: e.buttons(t, p), Ask: p.Ask})
+	o := azizayol.Outbound{Text: p.Text, Buttons: e.buttons(t, p), Ask: p.Ask}
+	if t.inPlace && t.in.Kind == azizayol.KindButton && t.in.MessageID != 0 && len(t.out) == 0 {
+		o.Edit = t.in.MessageID // a page turned: the same message shows the next page
+	}
+	t.out = append(t.out, o)
 }
 
 // Button data is "<step>:<value>": a button of an earlier step is stale and never acts
 // twice. Buttons that are right in any step (emergency, menu) carry "*".
 const (
-	choiceSOS    = "sos"
-	choiceMenu   = "menu"
-	choiceBack   = "back"
-	choiceCancel = "cancel"
-	choiceResume = "resume"
-	anyStep      = "*"
-	appealPrefix = "appeal:" // "*:appeal:<id>", under an agency's answer: open the appeal
+	choiceSOS         = "sos"
+	choiceMenu        = "menu"
+	choiceBack        = "back"
+	choiceCancel      = "cancel"
+	choiceResume      = "resume"
+	anyStep           = "*"
+	appealPrefix      = "appeal:" // "*:appeal:<id>", under an agency's answer: open the appeal
+	unsubscribePrefix = "unsub:"  // "*:unsub:<id>", under a digest: end the subscription
 )
 
 // AppealButton is the button data that opens one of her appeals from any step.
@@ -466,11 +496,17 @@ func AppealButton(appealID int64) string {
 	return anyStep + ":" + appealPrefix + strconv.FormatInt(appealID, 10)
 }
 
-func appealButton(in azizayol.Inbound) (id string, ok bool) {
+// UnsubscribeButton is the button data that ends a subscription from any step.
+func UnsubscribeButton(subscriptionID int64) string {
+	return anyStep + ":" + unsubscribePrefix + strconv.FormatInt(subscriptionID, 10)
+}
+
+// globalButton reads the id of a button made by AppealButton or UnsubscribeButton.
+func globalButton(in azizayol.Inbound, prefix string) (id string, ok bool) {
 	if in.Kind != azizayol.KindButton {
 		return "", false
 	}
-	id, ok = strings.CutPrefix(in.Data, anyStep+":"+appealPrefix)
+	id, ok = strings.CutPrefix(in.Data, anyStep+":"+prefix)
 	if _, err := strconv.ParseInt(id, 10, 64); !ok || err != nil {
 		return "", false
 	}
@@ -518,7 +554,7 @@ func (e *Engine) choice(t *Turn, in azizayol.Inbound) (value string, stale bool)
 		if step == anyStep && (value == choiceSOS || value == choiceMenu) {
 			return value, false
 		}
-		if step == anyStep && strings.HasPrefix(value, appealPrefix) {
+		if step == anyStep && (strings.HasPrefix(value, appealPrefix) || strings.HasPrefix(value, unsubscribePrefix)) {
 			return value, false // handled before the step; here it is only not stale
 		}
 		if step != strconv.Itoa(t.sess.Step) {

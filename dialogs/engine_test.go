@@ -39,7 +39,7 @@ type setLangCall struct {
 // records are the real database's (see dbStore); a test that reaches them without
 // one panics.
 type fakeStore struct {
-	azizayol.AppealStore
+	azizayol.Store
 	calls []setLangCall
 	err   error
 }
@@ -660,6 +660,7 @@ func TestMenuItems(t *testing.T) {
 	opens := map[string]string{ // the first prompt of each dialog the menu opens
 		"consultation": "consultation.topic", "appeal": "appeal.topic",
 		"my_appeals": "my_appeals.none", "delete_data": "delete.confirm",
+		"courses": "courses.place", "vacancies": "vacancies.region",
 	}
 	for _, lang := range azizayol.Langs {
 		for i, item := range menuLabels {
@@ -693,7 +694,7 @@ func TestMenuItems(t *testing.T) {
 						}
 						wantLanguagePrompt(t, c.out[0], lang, true)
 						wantPlace(t, c.sess, LanguageDialog, "choose")
-					case "consultation", "appeal", "my_appeals", "delete_data":
+					case "consultation", "appeal", "my_appeals", "delete_data", "courses", "vacancies":
 						if len(c.out) != 1 {
 							t.Fatalf("%s answers %d messages: %q", item.value, len(c.out), texts(c.out))
 						}
@@ -1459,7 +1460,7 @@ func TestEveryPromptRenders(t *testing.T) {
 	if len(engine.dialogs) < 3 {
 		t.Fatalf("%d dialogs", len(engine.dialogs))
 	}
-	store := &fakeStore{AppealStore: begin(t, testenv.DB(t))}
+	store := &fakeStore{Store: begin(t, testenv.DB(t))}
 	for name, d := range engine.dialogs {
 		if d.Name() != name {
 			t.Errorf("dialog %q registered as %q", d.Name(), name)

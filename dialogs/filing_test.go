@@ -44,7 +44,7 @@ func (c *chat) withDB(db *postgres.DB) *chat {
 		c.t.Fatal(err)
 	}
 	c.user.ID = usr.ID
-	c.store.AppealStore = u
+	c.store.Store = u
 	return c
 }
 
@@ -225,7 +225,7 @@ func TestMyAppealsShowsOnlyHers(t *testing.T) {
 	if err != nil || len(list) != 1 {
 		t.Fatalf("%v %v", list, err)
 	}
-	if err := owner.store.AppealStore.(*postgres.Unit).Commit(context.Background()); err != nil {
+	if err := owner.store.Store.(*postgres.Unit).Commit(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	other := newChat(t, azizayol.Ru).withDB(db)

@@ -17,8 +17,8 @@ var menuItems = []struct {
 }{
 	{"consultation", "menu.consultation", true},
 	{"appeal", "menu.appeal", true},
-	{"courses", "menu.courses", false},
-	{"vacancies", "menu.vacancies", false},
+	{"courses", "menu.courses", true},
+	{"vacancies", "menu.vacancies", true},
 	{choiceSOS, "menu.emergency", true},
 	{"information", "menu.information", false},
 	{MyAppealsDialog, "menu.my_appeals", true},

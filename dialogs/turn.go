@@ -27,6 +27,7 @@ type Turn struct {
 	danger          bool   // her message has words of danger
 	quiet           bool   // no prompt after this step: the emergency guidance follows
 	refusedInput    bool   // the step refused what she sent
+	inPlace         bool   // the prompt replaces the message whose button she pressed
 	ended           bool   // her session ends with this message
 	err             error
 }
@@ -90,6 +91,10 @@ func (t *Turn) Say(id string, data map[string]any) {
 func (t *Turn) SayHidingAsk(id string, data map[string]any) {
 	t.out = append(t.out, azizayol.Outbound{Text: t.T(id, data), HideAsk: true})
 }
+
+// InPlace shows the next prompt in the message whose button she pressed, instead of
+// a new one: pages of a list turn without flooding the chat.
+func (t *Turn) InPlace() { t.inPlace = true }
 
 // Go starts another dialog after this event.
 func (t *Turn) Go(dialog string) { t.next = dialog }

@@ -120,7 +120,24 @@ CREATE INDEX vacancies_open_by_field ON vacancies (field, region_code, posted_at
 CREATE INDEX vacancies_open_search ON vacancies USING gin (search gin_trgm_ops) WHERE status = 'open';
 CREATE INDEX vacancies_open_expiry ON vacancies (expires_at) WHERE status = 'open' AND expires_at IS NOT NULL;
 
+-- A woman's wish to hear of new courses or vacancies in her region (or district) and
+-- field. A daily job sends at most one digest a day of what was added since
+-- last_digest_at (or since she subscribed).
+CREATE TABLE subscriptions (
+    id             bigserial PRIMARY KEY,
+    user_id        bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind           text        NOT NULL CHECK (kind IN ('courses', 'vacancies')),
+    region_code    text        NOT NULL REFERENCES regions (code),
+    district_code  text        REFERENCES districts (code),
+    field          text        NOT NULL DEFAULT '',
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    last_digest_at timestamptz,
+    UNIQUE NULLS NOT DISTINCT (user_id, kind, region_code, district_code, field)
+);
+CREATE INDEX subscriptions_due ON subscriptions (last_digest_at NULLS FIRST, id);
+
 -- +goose Down
+DROP TABLE subscriptions;
 DROP TABLE vacancies;
 DROP TABLE courses;
 DROP TABLE training_centres;

@@ -378,6 +378,7 @@ func (u *unitTx) Erase(ctx context.Context, userID int64) (azizayol.Erasure, err
 			WHERE u.id = $1 AND inbox.channel = u.channel AND inbox.user_key = u.channel || ':' || u.address
 			  AND (inbox.processed_at IS NOT NULL OR inbox.id = $2)`, userID},
 		{"outbox", `DELETE FROM outbox WHERE user_id = $1`, userID},
+		{"subscriptions", `DELETE FROM subscriptions WHERE user_id = $1`, userID},
 		{"user", `UPDATE users SET lang = '', created_at = now(), last_seen_at = now() WHERE id = $1`, userID},
 	}
 	for _, s := range steps {

@@ -239,6 +239,9 @@ func TestErase(t *testing.T) {
 	exec(t, raw, `UPDATE outbox SET status = 'sent'`)
 	do(t, db, func(ctx context.Context, tx azizayol.Tx) error { return tx.SetLanguage(ctx, her.ID, azizayol.Ru) })
 
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+		return tx.Subscribe(ctx, azizayol.Subscription{User: her, Kind: azizayol.VacanciesKind, RegionCode: "1703"})
+	})
 	var e azizayol.Erasure
 	mustTx(t, db, func(ctx context.Context, tx azizayol.Tx) (err error) {
 		e, err = tx.Erase(ctx, her.ID)
@@ -265,6 +268,7 @@ func TestErase(t *testing.T) {
 		{`SELECT count(*) FROM outbox WHERE user_id = $1`, her.ID, 0},
 		{`SELECT count(*) FROM outbox WHERE user_id = $1 AND message::text LIKE '%sent to her%'`, her.ID, 0},
 		{`SELECT count(*) FROM users WHERE id = $1 AND lang = ''`, her.ID, 1},
+		{`SELECT count(*) FROM subscriptions WHERE user_id = $1`, her.ID, 0},
 	}
 	for _, c := range checks {
 		if got := count(t, raw, c.sql, c.arg); got != c.want {

@@ -25,7 +25,7 @@ var titles = map[string][]string{
 	"trade":       {"Sotuvchi", "Сотувчи", "Продавец", "Kassir", "Кассир"},
 	"services":    {"Oshpaz", "Повар", "Farrosh", "Sartarosh", "Администратор"},
 	"agriculture": {"Agronom", "Агроном", "Issiqxona ishchisi", "Chorvador"},
-	"other":       {"Buxgalter", "Бухгалтер", "Haydovchi", "Qorovul", "Omborchi"},
+	"misc":        {"Buxgalter", "Бухгалтер", "Haydovchi", "Qorovul", "Omborchi"},
 }
 
 // loadListings fills a fresh database with vacancies and courses spread over every
@@ -66,7 +66,7 @@ func loadListings(tb testing.TB, raw *pgxpool.Pool, vacancies, courses int, now 
 		name := strings.Fields(def)[2] // CREATE INDEX name ON …
 		must(`DROP INDEX ` + name)
 	}
-	fields := []string{"sewing", "education", "health", "it", "trade", "services", "agriculture", "other"}
+	fields := []string{"sewing", "education", "health", "it", "trade", "services", "agriculture", "misc"}
 	rnd := rand.New(rand.NewPCG(1, 2))
 	start := time.Now()
 	n, err := conn.CopyFrom(ctx, pgx.Identifier{"vacancies"},

@@ -48,3 +48,14 @@ if redis.call("GET", KEYS[1]) == ARGV[1] then
   return redis.call("DEL", KEYS[1])
 end
 return 0`)
+
+// Once reports true to the first caller with this key, and false to every other
+// for ttl: a scheduled run that several instances fire is done by one. The key stays
+// after the run, so an instance whose clock is a little late cannot run it again.
+func (c *Client) Once(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	ok, err := c.rdb.SetNX(ctx, c.key("once", key), "1", ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("redis: once %s: %w", key, err)
+	}
+	return ok, nil
+}

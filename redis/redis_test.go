@@ -432,3 +432,31 @@ func TestWake(t *testing.T) {
 		t.Errorf("OnWake still running 2s after its context ended")
 	}
 }
+
+// A scheduled run fired by several instances is done by one.
+func TestOnce(t *testing.T) {
+	prefix := testenv.RedisPrefix(t)
+	ctx := context.Background()
+	a, err := redis.Open(ctx, testenv.RedisURL(), prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := redis.Open(ctx, testenv.RedisURL(), prefix) // another instance
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	first, err := a.Once(ctx, "digest:2026-12-01T05:00", time.Minute)
+	if err != nil || !first {
+		t.Fatalf("first: %v %v", first, err)
+	}
+	for range 3 {
+		if again, err := b.Once(ctx, "digest:2026-12-01T05:00", time.Minute); err != nil || again {
+			t.Fatalf("again: %v %v", again, err)
+		}
+	}
+	if next, err := a.Once(ctx, "digest:2026-12-02T05:00", time.Minute); err != nil || !next {
+		t.Fatalf("the next run: %v %v", next, err)
+	}
+}

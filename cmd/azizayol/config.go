@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/azizayol/azizayol/listings"
 )
 
 // config is the whole configuration, read from the environment. Every setting is in
@@ -30,6 +32,8 @@ type config struct {
 	SessionIdle time.Duration
 	Workers     int // dialog workers in this instance (0: this instance only receives)
 	Senders     int // outbox workers in this instance (0: it sends nothing)
+
+	MehnatURL string // the national vacancy base's vacancies API; "" pulls nothing
 }
 
 var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{16,256}$`)
@@ -66,6 +70,7 @@ func loadConfig(getenv func(string) string, needTelegram bool) (config, error) {
 		HTTPAddr:              env("HTTP_ADDR", ":8080"),
 		Workers:               int(number("WORKERS", "16")),
 		Senders:               int(number("SENDERS", "8")),
+		MehnatURL:             env("MEHNAT_API_URL", ""),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, "LOG_LEVEL must be debug, info, warn or error")
@@ -75,6 +80,9 @@ func loadConfig(getenv func(string) string, needTelegram bool) (config, error) {
 		errs = append(errs, "SESSION_IDLE must be a duration of at least 1m, e.g. 30m")
 	}
 	c.SessionIdle = idle
+	if u, err := url.Parse(c.MehnatURL); c.MehnatURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		errs = append(errs, "MEHNAT_API_URL must be an http(s) URL, e.g. "+listings.MehnatURL)
+	}
 	if u, err := url.Parse(c.TelegramAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, "TELEGRAM_API_URL must be an http(s) URL")
 	}

@@ -3,6 +3,8 @@
 //	azizayol [serve]   the bot, its intake, dialogs and outbox, and the HTTP endpoints
 //	azizayol migrate   apply the database migrations
 //	azizayol shell     chat with the dialogs in this terminal (no Telegram needed)
+//	azizayol import centres|courses|vacancies FILE [-source NAME] [-skip-invalid]
+//	                   import listings from a JSON or CSV file (format: listings/doc.go)
 //	azizayol version   print the version
 //
 // Configuration comes from the environment; see the README.
@@ -63,14 +65,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			who = args[1]
 		}
 		return shellChat(ctx, cfg, who, stdin, stdout)
+	case "import":
+		cfg, err := loadConfig(getenv, false)
+		if err != nil {
+			return err
+		}
+		setLogger(stderr, cfg.LogLevel)
+		return importFile(ctx, cfg, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, "azizayol", version)
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: azizayol [serve|migrate|shell [name]|version]")
+		fmt.Fprintln(stdout, "usage: azizayol [serve|migrate|shell [name]|import centres|courses|vacancies FILE [-source NAME] [-skip-invalid]|version]")
 		return nil
 	}
-	return errors.New("unknown command " + cmd + " (serve, migrate, shell, version)")
+	return errors.New("unknown command " + cmd + " (serve, migrate, shell, import, version)")
 }
 
 func setLogger(w io.Writer, level slog.Level) {

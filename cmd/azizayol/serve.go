@@ -24,6 +24,8 @@ import (
 	"github.com/azizayol/azizayol/bot/telegram"
 	"github.com/azizayol/azizayol/crisis"
 	"github.com/azizayol/azizayol/dialogs"
+	"github.com/azizayol/azizayol/jobs"
+	"github.com/azizayol/azizayol/listings"
 	"github.com/azizayol/azizayol/postgres"
 	"github.com/azizayol/azizayol/redis"
 )
@@ -179,6 +181,15 @@ func serve(ctx context.Context, cfg config) error {
 		defer wg.Done()
 		setCommands(ctx, tg)
 	}()
+	sched, err := jobs.NewScheduler(ctx, p.rdb, p.jobs(cfg)...)
+	if err != nil {
+		return err
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sched.Run(ctx)
+	}()
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	wg.Add(1)
@@ -194,6 +205,28 @@ func serve(ctx context.Context, cfg config) error {
 		return fmt.Errorf("http: %w", err)
 	}
 	return nil
+}
+
+// jobs are the scheduled jobs, in Tashkent time.
+func (p *platform) jobs(cfg config) []jobs.Job {
+	digest := &jobs.Digest{DB: p.db, Queued: p.replied, Now: time.Now}
+	list := []jobs.Job{
+		{Name: "digest", Schedule: "0 10 * * *", Run: digest.Run},
+		{Name: "close-expired-vacancies", Schedule: "5 * * * *", Run: func(ctx context.Context) error {
+			_, err := p.db.CloseExpiredVacancies(ctx, time.Now())
+			return err
+		}},
+	}
+	if cfg.MehnatURL != "" {
+		src := &listings.Mehnat{URL: cfg.MehnatURL}
+		list = append(list, jobs.Job{Name: "pull-vacancies", Schedule: "30 3 * * *", Run: func(ctx context.Context) error {
+			rep, err := listings.Sync(ctx, p.db, src, listings.SyncOptions{})
+			slog.Info("vacancies pulled", "source", src.Source(), "pages", rep.Pages, "inserted", rep.Inserted,
+				"updated", rep.Updated, "closed", rep.Closed, "invalid", len(rep.Invalid))
+			return err
+		}})
+	}
+	return list
 }
 
 // setCommands sets the bot's command menu, trying again (up to every 5 minutes) while
