@@ -44,9 +44,10 @@ func (t *Telegram) Send(ctx context.Context, address string, m azizayol.Outbound
 		case errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "not modified"):
 			return strconv.Itoa(m.Edit), nil
 		case errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "not found"),
+			errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "can't be edited"),
 			errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "can't parse entities"):
-			// The message is gone (she deleted it), or its markup is refused: send
-			// it anew (below, as plain text if need be).
+			// The message is gone (she deleted it) or too old to edit (48 hours), or
+			// its markup is refused: send it anew (below, as plain text if need be).
 		default:
 			return "", classify(err)
 		}

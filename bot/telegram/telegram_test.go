@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -94,6 +95,33 @@ func TestSendAcknowledgesButtons(t *testing.T) {
 	}
 	if len(fake.Sent(45)) != 2 {
 		t.Errorf("sent %d", len(fake.Sent(45)))
+	}
+}
+
+// A page turn edits the message in place; a message gone or past Telegram's 48-hour
+// edit window gets the page as a new message instead of nothing.
+func TestSendEditsOrSendsAnew(t *testing.T) {
+	tg, fake := newChannel(t)
+	ctx := context.Background()
+	id, err := tg.Send(ctx, "46", azizayol.Outbound{Text: "page 1", Buttons: [][]azizayol.Button{{{Label: "▶️", Data: "3:next"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgID int
+	fmt.Sscan(id, &msgID)
+	if _, err := tg.Send(ctx, "46", azizayol.Outbound{Text: "page 2", Edit: msgID}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := fake.Message(46, msgID); !m.Edited || m.PlainText != "page 2" || len(fake.Sent(46)) != 1 {
+		t.Fatalf("edit in place: %+v, %d sent", m, len(fake.Sent(46)))
+	}
+	now := time.Now()
+	fake.SetNow(func() time.Time { return now.Add(49 * time.Hour) })
+	if _, err := tg.Send(ctx, "46", azizayol.Outbound{Text: "page 3", Edit: msgID}); err != nil {
+		t.Fatal(err)
+	}
+	if sent := fake.Sent(46); len(sent) != 2 || sent[1].PlainText != "page 3" {
+		t.Fatalf("after 48 hours: %+v", sent)
 	}
 }
 

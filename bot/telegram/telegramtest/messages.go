@@ -249,6 +249,9 @@ func (s *Server) editableLocked(method string, chatID int64, messageID int) (*st
 	if !m.cur.FromBot {
 		return nil, badRequest("message can't be edited")
 	}
+	if s.now().Sub(m.cur.Date) >= deleteWindow { // Telegram edits for 48 hours too
+		return nil, badRequest("message can't be edited")
+	}
 	return m, nil
 }
 
