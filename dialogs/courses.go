@@ -132,7 +132,9 @@ func courseText(t *Turn, c azizayol.Course, near *azizayol.Point) string {
 		lines = append(lines, line("courses.address", map[string]any{"Address": c.Address}))
 	}
 	if near != nil && c.Location != nil {
-		lines = append(lines, line("courses.distance", map[string]any{"Km": strconv.FormatFloat(km(*near, *c.Location), 'f', 1, 64)}))
+		// Uzbek and Russian write a decimal comma: 2,5 km.
+		d := strings.Replace(strconv.FormatFloat(km(*near, *c.Location), 'f', 1, 64), ".", ",", 1)
+		lines = append(lines, line("courses.distance", map[string]any{"Km": d}))
 	}
 	if !c.Starts.IsZero() || !c.Ends.IsZero() {
 		from, until := "…", "…"

@@ -126,7 +126,11 @@ func turnPage(t *Turn, kind azizayol.ListingKind, in Input) (ok bool, err error)
 		if err != nil {
 			return true, err
 		}
-		t.Say("listing.subscribed_"+string(kind), map[string]any{"Place": placeName(t, d[keyRegion], d[keyDistrict])})
+		what := placeName(t, d[keyRegion], d[keyDistrict])
+		if d[keyField] != "" {
+			what += " · " + t.T("field."+d[keyField], nil)
+		}
+		t.Say("listing.subscribed_"+string(kind), map[string]any{"Place": what})
 		return true, nil
 	default:
 		return false, nil

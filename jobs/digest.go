@@ -96,7 +96,7 @@ func digest(ctx context.Context, tx azizayol.Tx, s azizayol.Subscription, now ti
 	if err != nil {
 		return azizayol.Outbound{}, false, err
 	}
-	more, err := locales.Text(lang, "digest.more", nil)
+	more, err := locales.Text(lang, "digest.more_"+string(s.Kind), nil)
 	if err != nil {
 		return azizayol.Outbound{}, false, err
 	}

@@ -142,7 +142,7 @@ func TestListingsInEveryLanguage(t *testing.T) {
 				}
 				at = i
 			}
-			if !strings.Contains(page, "1.7 km") && !strings.Contains(page, "1.7 км") { // 0.02° east at 40.78° north
+			if !strings.Contains(page, "1,7 km") && !strings.Contains(page, "1,7 км") { // 0.02° east at 40.78° north
 				t.Errorf("no distance on the page: %q", page)
 			}
 			m = w.turnPage(w.last(), l.tr(t, "listing.next", nil), "Onlayn kurs")
@@ -167,7 +167,7 @@ func TestSubscribeDigestUnsubscribe(t *testing.T) {
 	w.press(l.district)
 	w.press(l.tr(t, "field.sewing", nil))
 	msgs := w.press(l.tr(t, "listing.subscribe", nil))
-	w.wantSaid(msgs, l.tr(t, "listing.subscribed_vacancies", map[string]any{"Place": l.district + ", " + l.region}))
+	w.wantSaid(msgs, l.tr(t, "listing.subscribed_vacancies", map[string]any{"Place": l.district + ", " + l.region + " · " + l.tr(t, "field.sewing", nil)}))
 	db := pool(t, e)
 	if n := count(t, db, `SELECT count(*) FROM subscriptions`); n != 1 {
 		t.Fatalf("%d subscriptions", n)
