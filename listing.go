@@ -2,8 +2,12 @@ package azizayol
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Fields are the kinds of work and training a woman can pick from (the field of a
@@ -189,8 +193,32 @@ type Subscription struct {
 type ListingStore interface {
 	SearchVacancies(ctx context.Context, f ListingFilter) ([]Vacancy, error)
 	SearchCourses(ctx context.Context, f ListingFilter) ([]Course, error)
-	// Subscribe records her wish (once: the same place and field again is no change).
+	// Subscribe records her wish (once: the same place and field again is no change);
+	// ErrTooManySubscriptions when she has MaxSubscriptions already.
 	Subscribe(ctx context.Context, s Subscription) error
 	// Unsubscribe ends one of her subscriptions; ErrNotFound if it is not hers.
 	Unsubscribe(ctx context.Context, userID, subscriptionID int64) error
 }
+
+// Keywords splits what she typed into the words a search must find: letters and
+// digits (an apostrophe stays inside a word: the search key drops it), three letters or
+// more, since a trigram index cannot narrow a shorter word down. None at all means the
+// words cannot be searched.
+func Keywords(s string) []string {
+	var words []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("'ʻʼ‘’`", r)
+	}) {
+		if utf8.RuneCountInString(strings.Trim(w, "'ʻʼ‘’`")) >= 3 {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// MaxSubscriptions is how many subscriptions one woman may have: a digest each a day
+// is already many messages.
+const MaxSubscriptions = 10
+
+// ErrTooManySubscriptions refuses one more subscription past MaxSubscriptions.
+var ErrTooManySubscriptions = errors.New("too many subscriptions")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"math"
 	"strconv"
 	"strings"
 
@@ -110,7 +111,7 @@ func coursesPage(t *Turn) Prompt {
 	more := len(list) > PageSize
 	list = list[:min(len(list), PageSize)]
 	if len(list) == 0 {
-		return Prompt{Text: t.T("courses.none", nil), Nav: Nav{Back: true, Menu: true}}
+		return noneHere(t, "courses.none")
 	}
 	parts := []string{pageTitle(t, "courses.title", len(list))}
 	for _, c := range list {
@@ -121,20 +122,22 @@ func coursesPage(t *Turn) Prompt {
 
 func courseText(t *Turn, c azizayol.Course, near *azizayol.Point) string {
 	line := func(id string, data map[string]any) string { return t.T(id, data) }
-	lines := []string{"<b>" + html.EscapeString(c.Name) + "</b>"}
+	lines := []string{"<b>" + html.EscapeString(clip(c.Name)) + "</b>"}
 	switch {
 	case c.Online:
 		lines = append(lines, line("courses.online", nil))
 	case c.Centre != "":
-		lines = append(lines, line("courses.centre", map[string]any{"Centre": c.Centre}))
+		lines = append(lines, line("courses.centre", map[string]any{"Centre": clip(c.Centre)}))
 	}
 	if c.Address != "" {
-		lines = append(lines, line("courses.address", map[string]any{"Address": c.Address}))
+		lines = append(lines, line("courses.address", map[string]any{"Address": clip(c.Address)}))
 	}
 	if near != nil && c.Location != nil {
-		// Uzbek and Russian write a decimal comma: 2,5 km.
-		d := strings.Replace(strconv.FormatFloat(km(*near, *c.Location), 'f', 1, 64), ".", ",", 1)
-		lines = append(lines, line("courses.distance", map[string]any{"Km": d}))
+		if k := km(*near, *c.Location); !math.IsNaN(k) {
+			// Uzbek and Russian write a decimal comma: 2,5 km.
+			d := strings.Replace(strconv.FormatFloat(k, 'f', 1, 64), ".", ",", 1)
+			lines = append(lines, line("courses.distance", map[string]any{"Km": d}))
+		}
 	}
 	if !c.Starts.IsZero() || !c.Ends.IsZero() {
 		from, until := "…", "…"
@@ -155,10 +158,10 @@ func courseText(t *Turn, c azizayol.Course, near *azizayol.Point) string {
 		lines = append(lines, line("courses.cost", map[string]any{"Cost": money(c.Cost)}))
 	}
 	if c.Phone != "" {
-		lines = append(lines, line("courses.phone", map[string]any{"Phone": azizayol.FormatPhone(c.Phone)}))
+		lines = append(lines, line("courses.phone", map[string]any{"Phone": clip(azizayol.FormatPhone(c.Phone))}))
 	}
 	if c.Enrol != "" {
-		lines = append(lines, line("courses.enrol", map[string]any{"Enrol": c.Enrol}))
+		lines = append(lines, line("courses.enrol", map[string]any{"Enrol": clip(c.Enrol)}))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -74,10 +75,10 @@ func pickPlaceDistrict(t *Turn, in Input) error {
 // filter is the search the session holds, for one page.
 func filter(t *Turn) azizayol.ListingFilter {
 	d := t.Data()
-	page, _ := strconv.Atoi(d[keyPage])
+	page := currentPage(t)
 	f := azizayol.ListingFilter{
 		RegionCode: d[keyRegion], DistrictCode: d[keyDistrict], Field: d[keyField], Keyword: d[keyKeyword],
-		Now: t.Now(), Offset: max(page, 0) * PageSize, Limit: PageSize + 1, // one more: is there a next page?
+		Now: t.Now(), Offset: page * PageSize, Limit: PageSize + 1, // one more: is there a next page?
 	}
 	if lat, err := strconv.ParseFloat(d[keyLat], 64); err == nil {
 		if lon, err := strconv.ParseFloat(d[keyLon], 64); err == nil {
@@ -88,14 +89,16 @@ func filter(t *Turn) azizayol.ListingFilter {
 }
 
 // pager is the buttons under a page: previous, next (when there is more), and
-// subscribe (when she searched a region).
+// subscribe (when she searched a region). The page buttons name the page they turn
+// to, so a second tap on an old "next" shows that page again instead of skipping one.
 func pager(t *Turn, more bool) [][]Choice {
 	var turn []Choice
-	if page, _ := strconv.Atoi(t.Data()[keyPage]); page > 0 {
-		turn = append(turn, Choice{Value: "prev", Label: t.T("listing.prev", nil)})
+	page := currentPage(t)
+	if page > 0 {
+		turn = append(turn, Choice{Value: pageValue(page - 1), Label: t.T("listing.prev", nil)})
 	}
 	if more {
-		turn = append(turn, Choice{Value: "next", Label: t.T("listing.next", nil)})
+		turn = append(turn, Choice{Value: pageValue(page + 1), Label: t.T("listing.next", nil)})
 	}
 	var rows [][]Choice
 	if len(turn) > 0 {
@@ -107,42 +110,67 @@ func pager(t *Turn, more bool) [][]Choice {
 	return rows
 }
 
+// maxPage is the last page a button may name: 5,000 listings deep.
+const maxPage = 1000
+
+func pageValue(n int) string { return "page:" + strconv.Itoa(n) }
+
+func currentPage(t *Turn) int {
+	page, _ := strconv.Atoi(t.Data()[keyPage])
+	return min(max(page, 0), maxPage)
+}
+
+// noneHere is the page when a list is empty: on a page past the end (the list got
+// shorter while she read), with the way back to the pages before.
+func noneHere(t *Turn, id string) Prompt {
+	p := Prompt{Text: t.T(id, nil), Nav: Nav{Back: true, Menu: true}}
+	if currentPage(t) > 0 {
+		p.Choices = [][]Choice{{{Value: pageValue(0), Label: t.T("listing.first", nil)}}}
+	}
+	return p
+}
+
 // turnPage handles the list's buttons; ok is false for anything else.
 func turnPage(t *Turn, kind azizayol.ListingKind, in Input) (ok bool, err error) {
 	d := t.Data()
-	page, _ := strconv.Atoi(d[keyPage])
-	switch in.Choice {
-	case "next":
-		d[keyPage] = strconv.Itoa(page + 1)
-	case "prev":
-		d[keyPage] = strconv.Itoa(max(page-1, 0))
-	case "subscribe":
-		if d[keyRegion] == "" {
+	if n, found := strings.CutPrefix(in.Choice, "page:"); found {
+		page, err := strconv.Atoi(n)
+		if err != nil || page < 0 || page > maxPage {
 			return false, nil
 		}
-		err := t.Store().Subscribe(t.Context(), azizayol.Subscription{
-			User: t.User(), Kind: kind, RegionCode: d[keyRegion], DistrictCode: d[keyDistrict], Field: d[keyField],
-		})
-		if err != nil {
-			return true, err
-		}
-		what := placeName(t, d[keyRegion], d[keyDistrict])
-		if d[keyField] != "" {
-			what += " · " + t.T("field."+d[keyField], nil)
-		}
-		t.Say("listing.subscribed_"+string(kind), map[string]any{"Place": what})
+		d[keyPage] = strconv.Itoa(page)
+		t.InPlace()
 		return true, nil
-	default:
+	}
+	if in.Choice != "subscribe" || d[keyRegion] == "" {
 		return false, nil
 	}
-	t.InPlace()
+	err = t.Store().Subscribe(t.Context(), azizayol.Subscription{
+		User: t.User(), Kind: kind, RegionCode: d[keyRegion], DistrictCode: d[keyDistrict], Field: d[keyField],
+	})
+	if errors.Is(err, azizayol.ErrTooManySubscriptions) {
+		t.Say("listing.too_many", map[string]any{"Max": azizayol.MaxSubscriptions})
+		return true, nil
+	}
+	if err != nil {
+		return true, err
+	}
+	what := placeName(t, d[keyRegion], d[keyDistrict])
+	if d[keyField] != "" {
+		what += " · " + t.T("field."+d[keyField], nil)
+	}
+	t.Say("listing.subscribed_"+string(kind), map[string]any{"Place": what})
 	return true, nil
 }
+
+// clip is a listing's value as a page shows it: five listings must fit in one
+// Telegram message whatever a source writes.
+func clip(s string) string { return excerpt(s, 100) }
 
 // pageTitle heads a page: what, where, and which of them.
 func pageTitle(t *Turn, id string, shown int) string {
 	d := t.Data()
-	page, _ := strconv.Atoi(d[keyPage])
+	page := currentPage(t)
 	place := placeName(t, d[keyRegion], d[keyDistrict])
 	if d[keyLat] != "" {
 		place = t.T("listing.near_you", nil)

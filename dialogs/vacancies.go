@@ -77,6 +77,9 @@ func (Vacancies) Event(t *Turn, state string, in Input) (string, error) {
 		case azizayol.KnownField(in.Choice) && in.Choice != "":
 			d[keyField] = in.Choice
 		case in.Kind == azizayol.KindText && hasLetters(in.Text):
+			if len(azizayol.Keywords(in.Text)) == 0 {
+				return "", Refuse("vacancies.keyword_short", nil)
+			}
 			d[keyKeyword] = excerpt(strings.TrimSpace(in.Text), 100)
 		default:
 			return "", unexpected(in)
@@ -99,7 +102,7 @@ func vacanciesPage(t *Turn) Prompt {
 	more := len(list) > PageSize
 	list = list[:min(len(list), PageSize)]
 	if len(list) == 0 {
-		return Prompt{Text: t.T("vacancies.none", nil), Nav: Nav{Back: true, Menu: true}}
+		return noneHere(t, "vacancies.none")
 	}
 	parts := []string{pageTitle(t, "vacancies.title", len(list))}
 	if kw := t.Data()[keyKeyword]; kw != "" {
@@ -112,7 +115,7 @@ func vacanciesPage(t *Turn) Prompt {
 }
 
 func vacancyText(t *Turn, v azizayol.Vacancy) string {
-	lines := []string{"<b>" + html.EscapeString(v.Title) + "</b>", t.T("vacancies.employer", map[string]any{"Employer": v.Employer})}
+	lines := []string{"<b>" + html.EscapeString(clip(v.Title)) + "</b>", t.T("vacancies.employer", map[string]any{"Employer": clip(v.Employer)})}
 	switch {
 	case v.SalaryMin > 0 && v.SalaryMax > v.SalaryMin:
 		lines = append(lines, t.T("vacancies.salary", map[string]any{"Min": money(v.SalaryMin), "Max": money(v.SalaryMax)}))
@@ -122,13 +125,13 @@ func vacancyText(t *Turn, v azizayol.Vacancy) string {
 		lines = append(lines, t.T("vacancies.salary_upto", map[string]any{"Max": money(v.SalaryMax)}))
 	}
 	if v.Schedule != "" {
-		lines = append(lines, t.T("vacancies.schedule", map[string]any{"Schedule": v.Schedule}))
+		lines = append(lines, t.T("vacancies.schedule", map[string]any{"Schedule": clip(v.Schedule)}))
 	}
 	if v.Address != "" {
-		lines = append(lines, t.T("courses.address", map[string]any{"Address": v.Address}))
+		lines = append(lines, t.T("courses.address", map[string]any{"Address": clip(v.Address)}))
 	}
 	if v.Contact != "" {
-		lines = append(lines, t.T("courses.phone", map[string]any{"Phone": azizayol.FormatPhone(v.Contact)}))
+		lines = append(lines, t.T("courses.phone", map[string]any{"Phone": clip(azizayol.FormatPhone(v.Contact))}))
 	}
 	lines = append(lines, t.T("vacancies.posted", map[string]any{"Date": date(v.Posted)}))
 	return strings.Join(lines, "\n")

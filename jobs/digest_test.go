@@ -2,6 +2,8 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -131,5 +133,74 @@ func TestDigestOnceADayOfWhatIsNew(t *testing.T) {
 	run()
 	if n := len(outbox(t, db)); n != 2 {
 		t.Fatalf("%d messages on a day with nothing new", n)
+	}
+}
+
+// A subscription whose digest fails is left for the next run; the others get theirs.
+// What came after the run's own time is in the next digest, not in two.
+func TestDigestGoesOnPastAFailure(t *testing.T) {
+	db, raw := testenv.DBWithPool(t)
+	var subs []int64
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+		for _, addr := range []string{"901", "902", "903"} {
+			u, err := tx.User(ctx, azizayol.Telegram, addr)
+			if err != nil {
+				return err
+			}
+			if err := tx.Subscribe(ctx, azizayol.Subscription{User: u, Kind: azizayol.VacanciesKind, RegionCode: "1703"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	rows, err := raw.Query(context.Background(), `SELECT id FROM subscriptions ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		subs = append(subs, id)
+	}
+	rows.Close()
+	failing := subs[1]
+	var seen []int64
+	fn := func(_ azizayol.Tx, s azizayol.Subscription) error {
+		seen = append(seen, s.ID)
+		if s.ID == failing {
+			return errors.New("a broken digest")
+		}
+		return nil
+	}
+	n, err := db.Digest(context.Background(), day(1).Truncate(24*time.Hour), day(1), fn)
+	if n != 2 || err == nil || !strings.Contains(err.Error(), fmt.Sprintf("subscription %d", failing)) || len(seen) != 3 {
+		t.Fatalf("Digest: %d handled, %v, seen %v; want 2, the failure named, all 3 tried", n, err, seen)
+	}
+	seen = nil
+	n, err = db.Digest(context.Background(), day(1).Truncate(24*time.Hour), day(1).Add(time.Hour), func(azizayol.Tx, azizayol.Subscription) error { return nil })
+	if n != 1 || err != nil {
+		t.Errorf("the next run: %d handled, %v; want the failed one only", n, err)
+	}
+
+	// A vacancy stamped after the digest's time waits for the next digest.
+	exec(t, raw, `UPDATE subscriptions SET created_at = $1, last_digest_at = NULL`, day(1).Add(-time.Hour))
+	vacancy(t, db, raw, "early", "Tikuvchi", "1703", day(1).Add(-time.Minute))
+	vacancy(t, db, raw, "late", "Oshpaz", "1703", day(1).Add(time.Second))
+	digest := &jobs.Digest{DB: db, Queued: func(int64) {}, Now: func() time.Time { return day(1) }}
+	if err := digest.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range outbox(t, db) {
+		if !strings.Contains(m.Text, "Tikuvchi") || strings.Contains(m.Text, "Oshpaz") {
+			t.Errorf("digest at 10:00 %q; want the 09:59 vacancy only", m.Text)
+		}
+	}
+	digest.Now = func() time.Time { return day(2) }
+	if err := digest.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	out := outbox(t, db)
+	if len(out) != 6 || !strings.Contains(out[5].Text, "Oshpaz") || strings.Contains(out[5].Text, "Tikuvchi") {
+		t.Errorf("next day's digests: %d, last %q; want 6, the last with the 10:00:01 vacancy only", len(out), out[len(out)-1].Text)
 	}
 }

@@ -122,12 +122,14 @@ func TestImportCSVBadRows(t *testing.T) {
 		t.Fatalf("Import of a file with bad rows: %v, want ErrInvalidRows", err)
 	}
 	want := map[int]string{
-		3: "employer is missing",
-		4: `district "1703202" is not in region "1718"`,
-		5: "salary_max 4000000 is less than salary_min 5000000",
-		6: "expires 2026-11-01 is not after posted 2026-11-05",
-		7: `posted: "31.11.2026" is not a date`,
-		8: `id "V-10" is already on row 2`,
+		3:  "employer is missing",
+		4:  `district "1703202" is not in region "1718"`,
+		5:  "salary_max 4000000 is less than salary_min 5000000",
+		6:  "expires 2026-11-01 is not after posted 2026-11-05",
+		7:  `posted: "31.11.2026" is not a date`,
+		8:  `id "V-10" is already on row 2`,
+		10: "title is not UTF-8 text",
+		11: "employer holds a control character",
 	}
 	if len(rep.Errors) != len(want) {
 		t.Errorf("%d errors, want %d: %v", len(rep.Errors), len(want), rep.Errors)
@@ -146,8 +148,8 @@ func TestImportCSVBadRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := rep.Counts[listings.Vacancies]; c.Inserted != 1 || c.Invalid != 6 {
-		t.Errorf("with SkipInvalid: %+v (%v), want 1 inserted (V-16; both V-10 rows are doubtful), 6 invalid", c, rep.Errors)
+	if c := rep.Counts[listings.Vacancies]; c.Inserted != 1 || c.Invalid != 8 {
+		t.Errorf("with SkipInvalid: %+v (%v), want 1 inserted (V-16; both V-10 rows are doubtful), 8 invalid", c, rep.Errors)
 	}
 	if n := count(t, raw, `SELECT count(*) FROM vacancies WHERE source_id = 'V-16' AND district_code = '1718236'`); n != 1 {
 		t.Errorf("V-16 not stored")
@@ -169,6 +171,8 @@ func TestImportFileErrors(t *testing.T) {
 		{"not JSON", "[1,2]", listings.Options{Format: listings.JSON}, "not a JSON object"},
 		{"unknown key", `{"centres":[{"id":"C","name":"M","region":"1703","phone_number":"1"}]}`, listings.Options{Format: listings.JSON}, `centres row 1: unknown key "phone_number"`},
 		{"unknown centre", `{"courses":[{"id":"K","name":"Kurs","centre":"nowhere","region":"1703"}]}`, listings.Options{Format: listings.JSON}, `courses row 1: centre "nowhere" is neither in the file nor imported before`},
+		{"not a place", "id,name,region,lat,lon\nC-1,Markaz,1703,NaN,72.3\n", listings.Options{Format: listings.CSV, Kind: listings.Centres}, `centres row 2: lat and lon: "NaN", "72.3" is not a place`},
+		{"too long", `{"centres":[{"id":"C","name":"` + strings.Repeat("M", 301) + `","region":"1703"}]}`, listings.Options{Format: listings.JSON}, `name is longer than 300 characters`},
 		{"online without region", `{"courses":[{"id":"K","name":"Kurs","online":"ha"},{"id":"L","name":"Kurs"}]}`, listings.Options{Format: listings.JSON}, `courses row 2: region is missing`},
 	}
 	for _, c := range cases {
@@ -218,9 +222,18 @@ func TestImportedListingsAreSearched(t *testing.T) {
 	if len(courses) != 2 || courses[0].SourceID != "K-1" || courses[0].Centre != "Ishga marhamat mono-markazi" || courses[1].SourceID != "K-3" || !courses[1].Online {
 		t.Errorf("courses in Andijan: %+v; want K-1 with its centre, then the online K-3", courses)
 	}
+	// A course that names no district is found in its centre's.
+	if _, err := listings.Import(t.Context(), db, strings.NewReader("id,name,centre,region,starts\nK-4,Pazandachilik,C-1,1703,2026-12-05\n"),
+		listings.Options{Source: "s", Format: listings.CSV, Kind: listings.Courses}); err != nil {
+		t.Fatal(err)
+	}
+	courses, err = db.SearchCourses(t.Context(), azizayol.ListingFilter{RegionCode: "1703", DistrictCode: "1703202", Now: now, Limit: 10})
+	if err != nil || len(courses) != 3 || courses[1].SourceID != "K-4" {
+		t.Errorf("courses in Andijan district: %+v, %v; want K-1, K-4 (its centre's district), K-3", courses, err)
+	}
 	courses, _ = db.SearchCourses(t.Context(), azizayol.ListingFilter{RegionCode: "1703", Now: time.Date(2027, 3, 1, 0, 0, 0, 0, azizayol.Tashkent), Limit: 10})
-	if len(courses) != 1 || courses[0].SourceID != "K-3" {
-		t.Errorf("after K-1 ended: %+v; want only the online course", courses)
+	if len(courses) != 2 || courses[0].SourceID != "K-4" || courses[1].SourceID != "K-3" {
+		t.Errorf("after K-1 ended: %+v; want K-4 (no end) and the online course", courses)
 	}
 	vs, err := db.SearchVacancies(t.Context(), azizayol.ListingFilter{Keyword: "hamshira", Now: now, Limit: 10})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/azizayol/azizayol"
 )
@@ -70,16 +71,38 @@ func (m *Mehnat) Page(ctx context.Context, n int) (VacancyPage, error) {
 	if !env.Success || env.Data == nil {
 		return VacancyPage{}, fmt.Errorf("mehnat: page %d: the answer is not a page of vacancies: %.200s", n, body)
 	}
-	page := VacancyPage{
-		// The last page says so by its number, or by having no next page.
-		Last: len(env.Data.Data) == 0 ||
-			(env.Data.LastPage > 0 && env.Data.CurrentPage >= env.Data.LastPage) ||
-			(env.Data.LastPage == 0 && env.Data.NextPageURL == ""),
+	d := env.Data
+	page := VacancyPage{Total: d.Total}
+	switch {
+	case d.LastPage > 0:
+		// A paginator that counts its pages: an empty page before the last is a
+		// broken answer, not the end of the base.
+		page.Last = d.CurrentPage >= d.LastPage
+		if !page.Last && len(d.Data) == 0 {
+			return VacancyPage{}, fmt.Errorf("mehnat: page %d of %d is empty", n, d.LastPage)
+		}
+	case d.NextPageURL != "":
+		if len(d.Data) == 0 {
+			return VacancyPage{}, fmt.Errorf("mehnat: page %d is empty but names a next page", n)
+		}
+	default:
+		page.Last = true // a simple paginator: no next page
 	}
-	for i, rec := range env.Data.Data {
+	for i, raw := range d.Data {
+		// One record at a time: a record of an unexpected shape is reported, and the
+		// others are read.
+		var rec mehnatVacancy
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			var id struct {
+				ID flexString `json:"id"`
+			}
+			_ = json.Unmarshal(raw, &id)
+			page.Invalid = append(page.Invalid, RowError{Kind: Vacancies, Row: i + 1, ID: clean(string(id.ID)), Reason: fmt.Sprintf("not a vacancy: %v", err)})
+			continue
+		}
 		v, err := rec.vacancy()
 		if err != nil {
-			page.Invalid = append(page.Invalid, RowError{Kind: Vacancies, Row: i + 1, ID: string(rec.ID), Reason: err.Error()})
+			page.Invalid = append(page.Invalid, RowError{Kind: Vacancies, Row: i + 1, ID: clean(string(rec.ID)), Reason: err.Error()})
 			continue
 		}
 		page.Vacancies = append(page.Vacancies, v)
@@ -102,10 +125,11 @@ func cmp(n, otherwise int) int {
 type mehnatPage struct {
 	Success bool `json:"success"`
 	Data    *struct {
-		CurrentPage int             `json:"current_page"`
-		LastPage    int             `json:"last_page"`
-		NextPageURL string          `json:"next_page_url"`
-		Data        []mehnatVacancy `json:"data"`
+		CurrentPage int               `json:"current_page"`
+		LastPage    int               `json:"last_page"`
+		NextPageURL string            `json:"next_page_url"`
+		Total       int               `json:"total"`
+		Data        []json.RawMessage `json:"data"`
 	} `json:"data"`
 }
 
@@ -142,10 +166,10 @@ type mehnatVacancy struct {
 }
 
 func (r mehnatVacancy) vacancy() (azizayol.Vacancy, error) {
-	v := azizayol.Vacancy{Source: MehnatSource, SourceID: strings.TrimSpace(string(r.ID)), Status: azizayol.VacancyOpen,
-		Title: strings.TrimSpace(r.PositionName), Employer: strings.TrimSpace(r.CompanyName), Address: strings.TrimSpace(r.Address)}
+	v := azizayol.Vacancy{Source: MehnatSource, SourceID: clean(string(r.ID)), Status: azizayol.VacancyOpen,
+		Title: clean(r.PositionName), Employer: clean(r.CompanyName), Address: clean(r.Address)}
 	if v.Title == "" {
-		v.Title = strings.TrimSpace(r.PositionNameRu)
+		v.Title = clean(r.PositionNameRu)
 	}
 	switch {
 	case v.SourceID == "":
@@ -157,7 +181,7 @@ func (r mehnatVacancy) vacancy() (azizayol.Vacancy, error) {
 	}
 	if s := strings.TrimSpace(string(r.Salary)); s != "" {
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f < 0 {
+		if err != nil || !(f >= 0 && f <= maxSalary) { // NaN fails too
 			return v, fmt.Errorf("position_salary %q is not an amount", s)
 		}
 		v.SalaryMin = int64(f)
@@ -203,11 +227,11 @@ func (r mehnatVacancy) vacancy() (azizayol.Vacancy, error) {
 		_ = json.Unmarshal(unquote(company.Phones), &phones)
 	}
 	if v.Address == "" {
-		v.Address = strings.TrimSpace(cmpString(profile.ActualAddress, profile.Address))
+		v.Address = clean(cmpString(profile.ActualAddress, profile.Address))
 	}
-	contact := profile.Phone
+	contact := clean(profile.Phone)
 	if contact == "" && len(phones) > 0 {
-		contact = string(phones[0])
+		contact = clean(string(phones[0]))
 	}
 	if p, ok := azizayol.NormalizePhone(contact); ok {
 		v.Contact = p
@@ -215,6 +239,25 @@ func (r mehnatVacancy) vacancy() (azizayol.Vacancy, error) {
 		v.Contact = "+" + d
 	}
 	return v, nil
+}
+
+// maxSalary is more than any monthly salary in so'm: a larger one is a broken record.
+const maxSalary = 1e12
+
+// clean makes a value of the base fit to store and show: valid UTF-8, no control
+// characters (a NUL cannot be stored at all), no spaces around.
+func clean(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			if r == '\n' || r == '\t' {
+				return ' '
+			}
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
 }
 
 func cmpString(s, otherwise string) string {

@@ -2,6 +2,7 @@ package listings_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,8 @@ type fakeMehnat struct {
 	perPage  int
 	broken   map[int]int // page → how many more times it answers garbage
 	slow     map[int]int // page → how many more times it hangs past the client's timeout
+	empty    int         // a page that answers with no records, though it is not the last
+	lastPage int         // a last page it says, when not 0 (a base that answers short)
 	requests []string
 }
 
@@ -35,7 +38,7 @@ func (f *fakeMehnat) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if slow {
 		f.slow[page]--
 	}
-	records := f.records
+	records, empty, lastPage := f.records, f.empty, f.lastPage
 	f.mu.Unlock()
 	switch {
 	case slow:
@@ -51,6 +54,12 @@ func (f *fakeMehnat) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	last := (len(records) + per - 1) / per
 	from, to := min((page-1)*per, len(records)), min(page*per, len(records))
+	if lastPage > 0 {
+		last = lastPage
+	}
+	if page == empty {
+		to = from
+	}
 	next := ""
 	if page < last {
 		next = "https://ishapi.mehnat.uz/api/v1/vacancies?page=" + strconv.Itoa(page+1)
@@ -163,9 +172,19 @@ func TestMehnatSync(t *testing.T) {
 	fake.mu.Lock()
 	fake.records = append(fake.records, mehnatRecord(21, "Tikuvchi 21", "3500000.00", "1703202"))
 	fake.mu.Unlock()
+	// Most of the base gone in a night: kept open until someone says it is true.
 	rep, err = listings.Sync(t.Context(), db, src, opts)
-	if err != nil || rep.Closed != 16 || rep.Updated != 2 {
-		t.Errorf("sync after the outage: %+v, %v; want 16 closed (21 open - 1..5), 2 updated (a salary, 21 reopened)", rep, err)
+	if !errors.Is(err, listings.ErrTooManyGone) || rep.Closed != 0 {
+		t.Errorf("sync closing 16 of 22: %+v, %v; want ErrTooManyGone", rep, err)
+	}
+	if n := count(t, raw, `SELECT count(*) FROM vacancies WHERE status = 'open'`); n != 22 {
+		t.Errorf("%d open vacancies after a refused pull, want 22", n)
+	}
+	all := opts
+	all.MaxGone = 1
+	rep, err = listings.Sync(t.Context(), db, src, all)
+	if err != nil || rep.Closed != 16 || rep.Updated != 0 {
+		t.Errorf("sync after the outage: %+v, %v; want 16 closed (22 open - 1..5, 21)", rep, err)
 	}
 	check("21", "Tikuvchi 21|MChJ 21|3500000|1703|1703202|+998905551221|Andijon, Bobur ko'chasi|2026-11-04 09:30|open")
 
@@ -175,5 +194,63 @@ func TestMehnatSync(t *testing.T) {
 	fake.mu.Unlock()
 	if _, err := listings.Sync(t.Context(), db, src, opts); err != listings.ErrEmptySource {
 		t.Errorf("sync of an empty base: %v, want ErrEmptySource", err)
+	}
+}
+
+// TestMehnatShortAnswers: a base that answers short (an empty page before the last, a
+// last page too soon) or with records of a strange shape closes nothing it still lists.
+func TestMehnatShortAnswers(t *testing.T) {
+	t.Parallel()
+	db, raw := open(t)
+	fake := &fakeMehnat{broken: map[int]int{}, slow: map[int]int{}}
+	for i := 1; i <= 30; i++ {
+		fake.records = append(fake.records, mehnatRecord(i, "Oshpaz "+strconv.Itoa(i), "3000000", "1703202"))
+	}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	src := &listings.Mehnat{URL: srv.URL, PerPage: 10, Client: &http.Client{Timeout: time.Second}}
+	opts := listings.SyncOptions{Attempts: 2, Backoff: time.Millisecond}
+	if _, err := listings.Sync(t.Context(), db, src, opts); err != nil {
+		t.Fatalf("first sync: %v", err)
+	}
+	open := func() int {
+		return count(t, raw, `SELECT count(*) FROM vacancies WHERE status = 'open'`)
+	}
+
+	fake.mu.Lock()
+	fake.empty = 2
+	fake.mu.Unlock()
+	if rep, err := listings.Sync(t.Context(), db, src, opts); err == nil || open() != 30 {
+		t.Errorf("an empty page 2 of 3: %+v, %v, %d open; want an error and 30 open", rep, err, open())
+	}
+
+	fake.mu.Lock()
+	fake.empty, fake.lastPage = 0, 1
+	fake.mu.Unlock()
+	if rep, err := listings.Sync(t.Context(), db, src, opts); err == nil || open() != 30 {
+		t.Errorf("a last page too soon: %+v, %v, %d open; want an error and 30 open", rep, err, open())
+	} else {
+		t.Logf("the error: %v", err)
+	}
+
+	// Records of a strange shape are reported one by one; the rest are read.
+	fake.mu.Lock()
+	fake.lastPage = 0
+	fake.records[0]["position_salary"] = 1e20                    // not a salary
+	fake.records[1]["position_salary"] = "NaN"                   // nor this
+	fake.records[2]["position_name"] = 42                        // not a string
+	fake.records[3]["position_name"] = "Tikuvchi\x00 \xff(ayol)" // a NUL and a broken byte
+	fake.records[4]["company"] = "[1, 2"                         // garbage inside
+	fake.mu.Unlock()
+	rep, err := listings.Sync(t.Context(), db, src, opts)
+	if err != nil || len(rep.Invalid) != 3 || rep.Updated != 2 || rep.Closed != 0 {
+		t.Errorf("sync with strange records: %+v, %v; want 3 invalid, 2 updated, none closed", rep, err)
+	}
+	for _, e := range rep.Invalid {
+		t.Logf("reported: %v (id %s)", e, e.ID)
+	}
+	var title string
+	if err := raw.QueryRow(t.Context(), `SELECT title FROM vacancies WHERE source_id = '4'`).Scan(&title); err != nil || title != "Tikuvchi (ayol)" {
+		t.Errorf("title of a record with a NUL: %q, %v", title, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/azizayol/azizayol"
 )
@@ -78,8 +79,23 @@ func (rd *reader) text(name string) string {
 	if _, required := known(rd.r.kind, name); required && v == "" {
 		rd.fail("%s is missing", name)
 	}
+	switch {
+	case !utf8.ValidString(v):
+		rd.fail("%s is not UTF-8 text (save the file as UTF-8)", name)
+		return ""
+	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f }):
+		rd.fail("%s holds a control character", name)
+		return ""
+	case utf8.RuneCountInString(v) > maxCell:
+		rd.fail("%s is longer than %d characters", name, maxCell)
+		return ""
+	}
 	return v
 }
+
+// maxCell is the longest value a cell may hold: a page of five listings must fit in
+// one Telegram message.
+const maxCell = 300
 
 func (rd *reader) number(name string) int64 {
 	v := strings.NewReplacer(" ", "", "\u00a0", "", "_", "").Replace(rd.text(name))
@@ -135,7 +151,8 @@ func (rd *reader) location() *azizayol.Point {
 	}
 	la, err1 := strconv.ParseFloat(strings.Replace(lat, ",", ".", 1), 64)
 	lo, err2 := strconv.ParseFloat(strings.Replace(lon, ",", ".", 1), 64)
-	if err1 != nil || err2 != nil || la < -90 || la > 90 || lo < -180 || lo > 180 {
+	// Written so that NaN fails too.
+	if err1 != nil || err2 != nil || !(la >= -90 && la <= 90) || !(lo >= -180 && lo <= 180) {
 		rd.fail("lat and lon: %q, %q is not a place (both are needed, in degrees)", lat, lon)
 		return nil
 	}

@@ -23,6 +23,7 @@ type VacancySource interface {
 type VacancyPage struct {
 	Vacancies []azizayol.Vacancy
 	Invalid   []RowError // records that could not be read (with their ids when they have one)
+	Total     int        // how many vacancies the base says it lists (0: it does not say)
 	Last      bool
 }
 
@@ -31,7 +32,11 @@ type SyncOptions struct {
 	Attempts int           // tries of a page before the pull gives up (3 when 0)
 	Backoff  time.Duration // wait before the second try, doubled at each next (1 s when 0)
 	MaxPages int           // pages at most: a guard against a base that never says "last" (10,000 when 0)
-	Now      func() time.Time
+	// MaxGone is the share of the source's open vacancies a pull may close (0.2 when
+	// 0; 1 lets it close them all). More gone at once is more likely a base that
+	// answered short than a fifth of the country's employers hiring in one night.
+	MaxGone float64
+	Now     func() time.Time
 }
 
 // SyncReport is what a pull did.
@@ -46,6 +51,10 @@ type SyncReport struct {
 // ErrEmptySource is returned when a whole pull found no vacancy: more likely a
 // broken base than an empty country, so nothing is closed.
 var ErrEmptySource = errors.New("listings: the source listed no vacancies; nothing was closed")
+
+// ErrTooManyGone is returned when a pull would close more of the open vacancies than
+// SyncOptions.MaxGone allows: what it read is kept, and nothing is closed.
+var ErrTooManyGone = errors.New("listings: too many vacancies gone from the source at once; nothing was closed")
 
 // Sync pulls every page of src and upserts its vacancies by the source's id, each
 // page in its own transaction. Only when every page was read does it close the open
@@ -65,7 +74,12 @@ func Sync(ctx context.Context, db Store, src VacancySource, opts SyncOptions) (S
 	if err != nil {
 		return rep, fmt.Errorf("listings: sync %s: %w", src.Source(), err)
 	}
+	maxGone := opts.MaxGone
+	if maxGone == 0 {
+		maxGone = 0.2
+	}
 	seen := map[string]bool{}
+	total := 0
 	for n := 1; ; n++ {
 		if n > maxPages {
 			return rep, fmt.Errorf("listings: sync %s: more than %d pages; nothing was closed", src.Source(), maxPages)
@@ -75,6 +89,7 @@ func Sync(ctx context.Context, db Store, src VacancySource, opts SyncOptions) (S
 			return rep, fmt.Errorf("listings: sync %s: %w; nothing was closed", src.Source(), err)
 		}
 		rep.Pages++
+		total = max(total, page.Total)
 		var fresh []azizayol.Vacancy
 		for _, e := range page.Invalid {
 			// A record the base still lists is not closed because we cannot read it.
@@ -127,14 +142,24 @@ func Sync(ctx context.Context, db Store, src VacancySource, opts SyncOptions) (S
 	if len(seen) == 0 {
 		return rep, ErrEmptySource
 	}
+	if total > 0 && len(seen) < total*9/10 {
+		// Pages shift while read, by a few; a tenth missing is a short answer.
+		return rep, fmt.Errorf("listings: sync %s: read %d of the %d vacancies the source counts; nothing was closed", src.Source(), len(seen), total)
+	}
 	keep := make([]string, 0, len(seen))
 	for id := range seen {
 		keep = append(keep, id)
 	}
 	err = db.Do(ctx, func(tx azizayol.Tx) error {
 		closed, err := tx.CloseVacanciesExcept(ctx, src.Source(), keep, now())
+		if err != nil {
+			return err
+		}
+		if float64(closed) > maxGone*float64(closed+len(keep)) {
+			return fmt.Errorf("%w: %d of %d", ErrTooManyGone, closed, closed+len(keep))
+		}
 		rep.Closed = closed
-		return err
+		return nil
 	})
 	if err != nil {
 		return rep, fmt.Errorf("listings: sync %s: %w", src.Source(), err)

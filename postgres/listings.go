@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -217,21 +215,6 @@ func (db *DB) CloseExpiredVacancies(ctx context.Context, now time.Time) (int, er
 	return int(tag.RowsAffected()), nil
 }
 
-// keywords splits what she typed into the words a search must find: letters and
-// digits (an apostrophe stays inside a word: the search key drops it), three letters or
-// more, since a trigram index cannot narrow a shorter word down.
-func keywords(s string) []string {
-	var words []string
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("'ʻʼ‘’`", r)
-	}) {
-		if utf8.RuneCountInString(strings.Trim(w, "'ʻʼ‘’`")) >= 3 {
-			words = append(words, w)
-		}
-	}
-	return words
-}
-
 // where builds a search's conditions: each adds its argument and refers to it by
 // number.
 type where struct {
@@ -290,11 +273,13 @@ func searchVacancies(ctx context.Context, db querier, f azizayol.ListingFilter) 
 	if f.Field != "" {
 		w.add(`field = $?`, f.Field)
 	}
-	for _, kw := range keywords(f.Keyword) {
+	for _, kw := range azizayol.Keywords(f.Keyword) {
 		w.add(`search LIKE '%' || listing_search_key($?) || '%'`, kw)
 	}
 	if !f.Since.IsZero() {
+		// Up to now only: what comes later is in the next digest, not in two.
 		w.add(`created_at > $?`, f.Since)
+		w.add(`created_at <= $?`, f.Now)
 	}
 	q := vacancyColumns + ` WHERE ` + w.sql() + ` ORDER BY posted_at DESC, id DESC LIMIT ` + w.arg(f.Limit) + ` OFFSET ` + w.arg(f.Offset)
 	rows, err := db.Query(ctx, q, planned(w.args)...)
@@ -339,16 +324,18 @@ func searchCourses(ctx context.Context, db querier, f azizayol.ListingFilter) ([
 		w.add(`(c.region_code = $? OR c.online)`, f.RegionCode)
 	}
 	if f.DistrictCode != "" {
-		w.add(`(c.district_code = $? OR c.online)`, f.DistrictCode)
+		// A course that names no district is in its centre's.
+		w.add(`(coalesce(c.district_code, t.district_code) = $? OR c.online)`, f.DistrictCode)
 	}
 	if f.Field != "" {
 		w.add(`c.field = $?`, f.Field)
 	}
-	for _, kw := range keywords(f.Keyword) {
+	for _, kw := range azizayol.Keywords(f.Keyword) {
 		w.add(`c.search LIKE '%' || listing_search_key($?) || '%'`, kw)
 	}
 	if !f.Since.IsZero() {
 		w.add(`c.created_at > $?`, f.Since)
+		w.add(`c.created_at <= $?`, f.Now)
 	}
 	order := `c.online, c.starts_on NULLS FIRST, c.id`
 	if f.Near != nil {

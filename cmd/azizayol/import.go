@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,16 +16,17 @@ import (
 )
 
 // importFile imports a file of centres, courses or vacancies: `azizayol import KIND
-// FILE`. A JSON file may hold every kind; a CSV file holds the kind named. The
-// source (the agency or feed the rows come from) defaults to the file's name, so
-// importing a new version of the same file updates its rows.
+// FILE -source NAME`. A JSON file may hold every kind; a CSV file holds the kind
+// named. The source is who sends the rows (an agency, a feed) and is required: rows
+// are upserted by the source and their own id, so next month's file from the same
+// source, whatever its name, updates its rows instead of doubling them.
 func importFile(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	source := fs.String("source", "", "who the rows come from (default: the file's name)")
+	source := fs.String("source", "", "who the rows come from, the same for every file they send (required)")
 	skip := fs.Bool("skip-invalid", false, "import the valid rows and report the others, instead of nothing")
 	if len(args) < 2 {
-		return errors.New("usage: azizayol import centres|courses|vacancies FILE [-source NAME] [-skip-invalid]")
+		return errors.New("usage: azizayol import centres|courses|vacancies FILE -source NAME [-skip-invalid]")
 	}
 	kind, path := listings.Kind(args[0]), args[1]
 	if err := fs.Parse(args[2:]); err != nil {
@@ -37,8 +39,8 @@ func importFile(ctx context.Context, cfg config, args []string, stdout io.Writer
 	if format != listings.JSON && format != listings.CSV {
 		return fmt.Errorf("import: %s: the file must end in .json or .csv", path)
 	}
-	if *source == "" {
-		*source = "file:" + strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	if strings.TrimSpace(*source) == "" {
+		return errors.New("import: -source NAME is required: who sends these rows (e.g. -source mehnat-monthly), the same for each of their files")
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -63,4 +65,49 @@ func importFile(ctx context.Context, cfg config, args []string, stdout io.Writer
 		fmt.Fprintln(stdout, e.Error())
 	}
 	return err
+}
+
+// pull reads every vacancy of MEHNAT_API_URL now: `azizayol pull [-max-gone SHARE]`.
+// When the nightly pull refused to close more than a fifth of the open vacancies, an
+// operator who has checked the base runs it with -max-gone 1.
+func pull(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("pull", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	maxGone := fs.Float64("max-gone", 0, "the share of open vacancies the pull may close (0: the default 0.2; 1: all)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if cfg.MehnatURL == "" {
+		return errors.New("pull: MEHNAT_API_URL is not set")
+	}
+	if *maxGone < 0 || *maxGone > 1 {
+		return fmt.Errorf("pull: -max-gone %v is not a share between 0 and 1", *maxGone)
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, 4)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	rep, err := pullVacancies(ctx, db, cfg.MehnatURL, *maxGone)
+	fmt.Fprintf(stdout, "%d pages: %d new, %d changed, %d unchanged, %d closed, %d invalid\n",
+		rep.Pages, rep.Inserted, rep.Updated, rep.Unchanged, rep.Closed, len(rep.Invalid))
+	return err
+}
+
+// pullVacancies is one pull from the national vacancy base, logged.
+func pullVacancies(ctx context.Context, db *postgres.DB, url string, maxGone float64) (listings.SyncReport, error) {
+	src := &listings.Mehnat{URL: url}
+	rep, err := listings.Sync(ctx, db, src, listings.SyncOptions{MaxGone: maxGone})
+	slog.Info("vacancies pulled", "source", src.Source(), "pages", rep.Pages, "inserted", rep.Inserted,
+		"updated", rep.Updated, "closed", rep.Closed, "invalid", len(rep.Invalid))
+	for _, e := range rep.Invalid[:min(len(rep.Invalid), 20)] {
+		slog.Warn("vacancy not taken", "source", src.Source(), "id", e.ID, "reason", e.Reason)
+	}
+	if err != nil {
+		return rep, fmt.Errorf("pull: %w", err)
+	}
+	return rep, nil
 }

@@ -107,7 +107,16 @@ func TestListingsInEveryLanguage(t *testing.T) {
 			if strings.Contains(first.PlainText, "Tikuvchi 7") || strings.Contains(first.PlainText, "eski") {
 				t.Errorf("first page: %q", first.PlainText)
 			}
-			m := w.turnPage(first, l.tr(t, "listing.next", nil), "(6–10)")
+			// Two taps on "next" before the page turned show the second page, not the third.
+			next := button(t, first, l.tr(t, "listing.next", nil))
+			before := len(fake.Sent(w.id))
+			fake.PressButton(w.id, first.ID, next)
+			fake.PressButton(w.id, first.ID, next)
+			m := w.page(first.ID, "(6–10)")
+			time.Sleep(200 * time.Millisecond)
+			if m, _ = fake.Message(w.id, first.ID); !strings.Contains(m.PlainText, "(6–10)") || len(fake.Sent(w.id)) != before {
+				t.Errorf("after a double tap on next: %q, %d new messages", m.PlainText, len(fake.Sent(w.id))-before)
+			}
 			m = w.turnPage(m, l.tr(t, "listing.next", nil), "(11–12)")
 			if _, ok := m.FindButton(l.tr(t, "listing.next", nil)); ok {
 				t.Errorf("the last page offers a next one")

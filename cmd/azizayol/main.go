@@ -3,8 +3,10 @@
 //	azizayol [serve]   the bot, its intake, dialogs and outbox, and the HTTP endpoints
 //	azizayol migrate   apply the database migrations
 //	azizayol shell     chat with the dialogs in this terminal (no Telegram needed)
-//	azizayol import centres|courses|vacancies FILE [-source NAME] [-skip-invalid]
+//	azizayol import centres|courses|vacancies FILE -source NAME [-skip-invalid]
 //	                   import listings from a JSON or CSV file (format: listings/doc.go)
+//	azizayol pull [-max-gone SHARE]
+//	                   pull the vacancies from MEHNAT_API_URL now (the nightly job's work)
 //	azizayol version   print the version
 //
 // Configuration comes from the environment; see the README.
@@ -72,14 +74,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		setLogger(stderr, cfg.LogLevel)
 		return importFile(ctx, cfg, args[1:], stdout)
+	case "pull":
+		cfg, err := loadConfig(getenv, false)
+		if err != nil {
+			return err
+		}
+		setLogger(stderr, cfg.LogLevel)
+		return pull(ctx, cfg, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, "azizayol", version)
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: azizayol [serve|migrate|shell [name]|import centres|courses|vacancies FILE [-source NAME] [-skip-invalid]|version]")
+		fmt.Fprintln(stdout, "usage: azizayol [serve|migrate|shell [name]|import centres|courses|vacancies FILE -source NAME [-skip-invalid]|pull [-max-gone SHARE]|version]")
 		return nil
 	}
-	return errors.New("unknown command " + cmd + " (serve, migrate, shell, import, version)")
+	return errors.New("unknown command " + cmd + " (serve, migrate, shell, import, pull, version)")
 }
 
 func setLogger(w io.Writer, level slog.Level) {

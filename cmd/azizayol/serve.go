@@ -25,7 +25,6 @@ import (
 	"github.com/azizayol/azizayol/crisis"
 	"github.com/azizayol/azizayol/dialogs"
 	"github.com/azizayol/azizayol/jobs"
-	"github.com/azizayol/azizayol/listings"
 	"github.com/azizayol/azizayol/postgres"
 	"github.com/azizayol/azizayol/redis"
 )
@@ -211,18 +210,17 @@ func serve(ctx context.Context, cfg config) error {
 func (p *platform) jobs(cfg config) []jobs.Job {
 	digest := &jobs.Digest{DB: p.db, Queued: p.replied, Now: time.Now}
 	list := []jobs.Job{
-		{Name: "digest", Schedule: "0 10 * * *", Run: digest.Run},
+		// Every hour from 10:00 to 20:00: the first run sends the day's digests; a later
+		// one sends what an instance that stopped midway did not (one a day at most).
+		{Name: "digest", Schedule: "0 10-20 * * *", Run: digest.Run},
 		{Name: "close-expired-vacancies", Schedule: "5 * * * *", Run: func(ctx context.Context) error {
 			_, err := p.db.CloseExpiredVacancies(ctx, time.Now())
 			return err
 		}},
 	}
 	if cfg.MehnatURL != "" {
-		src := &listings.Mehnat{URL: cfg.MehnatURL}
 		list = append(list, jobs.Job{Name: "pull-vacancies", Schedule: "30 3 * * *", Run: func(ctx context.Context) error {
-			rep, err := listings.Sync(ctx, p.db, src, listings.SyncOptions{})
-			slog.Info("vacancies pulled", "source", src.Source(), "pages", rep.Pages, "inserted", rep.Inserted,
-				"updated", rep.Updated, "closed", rep.Closed, "invalid", len(rep.Invalid))
+			_, err := pullVacancies(ctx, p.db, cfg.MehnatURL, 0)
 			return err
 		}})
 	}
