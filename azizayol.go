@@ -45,6 +45,10 @@ const (
 	Shell    Channel = "shell" // the terminal chat (azizayol shell)
 )
 
+// Numbered tells whether the channel has no buttons: it shows them as numbered
+// options, and a message that is only a number is that option, in every step.
+func (c Channel) Numbered() bool { return c == SMS || c == Shell }
+
 // User is one woman on one channel. The platform keeps as little about her as it can:
 // no name, only the address it needs to answer.
 type User struct {

@@ -55,7 +55,8 @@ type Prompt struct {
 // description). Words of danger there still bring the emergency guidance at once,
 // but her message is kept first, and the dialog hears of harm (Turn.Danger); what she
 // writes next, while the guidance is shown, goes to the step too. Typed numbers are
-// not taken for buttons there: "3" may be part of what she says.
+// not taken for buttons there on Telegram, which has buttons: "3" may be part of what
+// she says. On a numbered channel (SMS) a number alone is the option she sees.
 type WordsTaker interface {
 	TakesWords(state string) bool
 }
@@ -566,7 +567,10 @@ func (e *Engine) choice(t *Turn, in azizayol.Inbound) (value string, stale bool)
 			return w, false
 		}
 		p := e.dialogs[t.sess.Dialog].Prompt(t, t.sess.State)
-		return matchTyped(in.Text, e.buttons(t, p), !e.takesWords(t.sess.Dialog, t.sess.State)), false
+		// Where she writes her own words, "3" may be part of them on Telegram, which
+		// has buttons; on a channel of numbered options it is the option she sees.
+		numbers := t.User().Channel.Numbered() || !e.takesWords(t.sess.Dialog, t.sess.State)
+		return matchTyped(in.Text, e.buttons(t, p), numbers), false
 	}
 	return "", false
 }
