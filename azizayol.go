@@ -57,7 +57,10 @@ type User struct {
 	Address string // Telegram chat id, phone number, terminal name
 	Lang    Lang   // empty until she has chosen or the channel has hinted one
 	Blocked bool   // she blocked the bot: nothing is sent until she writes again
-	New     bool   // first seen in this message
+	// OptedOut: she sent STOP by SMS. Nothing is sent until she sends START, but
+	// what she asks for then (Outbound.Always).
+	OptedOut bool
+	New      bool // first seen in this message
 }
 
 // Session is one user's place in the conversation, kept in Redis with an idle TTL and
@@ -119,6 +122,11 @@ type Tx interface {
 	// User finds or creates the user at this address and marks her seen.
 	User(ctx context.Context, channel Channel, address string) (User, error)
 	SetBlocked(ctx context.Context, userID int64, blocked bool) error
+	// SetOptedOut records her STOP (true) or START (false) on SMS.
+	SetOptedOut(ctx context.Context, userID int64, out bool) error
+	// SetPhone records a phone number the channel vouches for (her own contact shared
+	// on Telegram): she is one woman with her SMS number, if she has one.
+	SetPhone(ctx context.Context, userID int64, phone string) error
 	// Try runs fn so that, when it fails, nothing it changed is kept and the
 	// transaction can go on.
 	Try(ctx context.Context, fn func(Tx) error) error
@@ -143,6 +151,18 @@ const (
 	RetryLater  DeliveryStatus = "pending" // try again at Delivery.RetryAt
 	Failed      DeliveryStatus = "failed"  // given up: Delivery.Error says why
 	UserBlocked DeliveryStatus = "blocked" // she blocked us: this and her other queued messages stop
+	// Withheld: not sent on purpose and not to be tried again — she opted out, or the
+	// day's cap of SMS to her number is reached (Delivery.Error says which).
+	Withheld DeliveryStatus = "withheld"
+)
+
+// DeliveryReport is what a channel's provider reports of a message after taking it.
+type DeliveryReport string
+
+const (
+	Delivered     DeliveryReport = "delivered"
+	NotDelivered  DeliveryReport = "failed"
+	ReportExpired DeliveryReport = "expired" // the network gave up: her phone was off for days
 )
 
 // Delivery is the outcome of one attempt.

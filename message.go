@@ -21,6 +21,8 @@ const (
 	KindBlocked   InboundKind = "blocked"   // she blocked the bot (Telegram my_chat_member "kicked")
 	KindUnblocked InboundKind = "unblocked" // she unblocked it
 	KindIgnored   InboundKind = "ignored"   // something that needs no answer (an edit, a service message)
+	KindOptOut    InboundKind = "opt_out"   // STOP by SMS: send nothing more until START
+	KindOptIn     InboundKind = "opt_in"    // START by SMS after a STOP
 )
 
 // Inbound is one thing a woman sent, in a form that knows no channel.
@@ -67,6 +69,12 @@ type Outbound struct {
 	// buttons carries it).
 	HideAsk bool   `json:"hide_ask,omitempty"`
 	Ack     string `json:"ack,omitempty"` // acknowledge a pressed button (Telegram's callback query id)
+	// Lang is the language it is written in (set when queued, from hers): channels
+	// that must pick an alphabet or add a text of their own read it.
+	Lang Lang `json:"lang,omitempty"`
+	// Always: sent even when she has opted out — the confirmation of her STOP, and the
+	// hotline numbers she asks for after it.
+	Always bool `json:"always,omitempty"`
 }
 
 // Errors a channel returns from Send, so the outbox reads like its policy.
@@ -79,6 +87,9 @@ var (
 	// ErrUnreadable: a stored update cannot be read. It is kept, marked with the
 	// reason, and not tried again.
 	ErrUnreadable = errors.New("unreadable update")
+	// ErrWithheld: the channel did not send this message on purpose (the day's cap of
+	// SMS to her number) and it is not to be tried again.
+	ErrWithheld = errors.New("message withheld")
 )
 
 // ThrottledError: the channel asks us to wait before sending again.

@@ -19,10 +19,11 @@ type Channel interface {
 	Name() azizayol.Channel
 	// Parse reads a stored update: her address on the channel and what she sent.
 	Parse(payload []byte) (address string, in azizayol.Inbound, err error)
-	// Send delivers one message and returns the channel's id for it. Its errors say
-	// what to do next: azizayol.ErrRecipientBlocked (stop), *azizayol.ThrottledError
-	// (wait), azizayol.ErrRejected (give up); anything else is retried with backoff.
-	Send(ctx context.Context, address string, m azizayol.Outbound) (externalID string, err error)
+	// Send delivers one outbox message and returns the channel's id for it. Its
+	// errors say what to do next: azizayol.ErrRecipientBlocked (stop),
+	// *azizayol.ThrottledError (wait), azizayol.ErrRejected (give up),
+	// azizayol.ErrWithheld (not sent on purpose); anything else is retried with backoff.
+	Send(ctx context.Context, m azizayol.OutboxMessage) (externalID string, err error)
 }
 
 // Signal wakes idle workers: each Raise wakes at most one. A woken worker keeps taking

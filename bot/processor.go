@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/crisis"
 	"github.com/azizayol/azizayol/locales"
 )
 
@@ -141,6 +142,34 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 		}
 		u.Blocked = false
 	}
+	var first []azizayol.Outbound // said before the dialog's replies
+	switch {
+	case in.Kind == azizayol.KindOptOut:
+		*replied = u.ID
+		return optOut(ctx, tx, u, in)
+	case in.Kind == azizayol.KindOptIn:
+		if err := tx.SetOptedOut(ctx, u.ID, false); err != nil {
+			return err
+		}
+		u.OptedOut = false
+		text, err := locales.Text(langOf(u, in), "sms.started", nil)
+		if err != nil {
+			return err
+		}
+		first = append(first, azizayol.Outbound{Text: text})
+		// Back where she can choose: the menu (or, at first contact, the languages).
+		in = azizayol.Inbound{Kind: azizayol.KindText, Text: "menu", LangHint: in.LangHint}
+	case u.OptedOut:
+		// Nothing is sent after her STOP but what she asks for: the hotline numbers,
+		// when she writes of danger. Her session stays as it was.
+		*replied = u.ID
+		return optedOut(ctx, tx, u, in)
+	case in.Kind == azizayol.KindContact:
+		// Her own contact, shared with Telegram's button: her phone, vouched for.
+		if err := tx.SetPhone(ctx, u.ID, in.Phone); err != nil {
+			return err
+		}
+	}
 
 	before, err := p.sessions.Load(ctx, u.ID, e.ID)
 	if err != nil {
@@ -169,7 +198,7 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 		slog.Error("giving up on an inbox entry", "entry", e.ID, "user", u.ID, "attempts", e.Attempts+1, "err", err)
 		after, replies = before, []azizayol.Outbound{apology(u, before)}
 	}
-	var msgs []azizayol.Outbound
+	msgs := first
 	for _, r := range replies {
 		msgs = append(msgs, Split(r, MaxMessage)...)
 	}
@@ -193,6 +222,41 @@ func acknowledged(ack string, msgs []azizayol.Outbound) []azizayol.Outbound {
 	}
 	msgs[0].Ack = ack
 	return msgs
+}
+
+// optOut records her STOP and confirms it, once, with the way back and the hotline.
+func optOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.Inbound) error {
+	if err := tx.SetOptedOut(ctx, u.ID, true); err != nil {
+		return err
+	}
+	text, err := locales.Text(langOf(u, in), "sms.stopped", nil)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, u, azizayol.Outbound{Text: text, Lang: langOf(u, in), Always: true})
+}
+
+// optedOut answers a woman who sent STOP only when she writes of danger.
+func optedOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.Inbound) error {
+	if _, danger := crisis.Default().Match(in.Text); !danger {
+		return nil
+	}
+	text, err := locales.Text(langOf(u, in), "sms.hotline", nil)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, u, azizayol.Outbound{Text: text, Lang: langOf(u, in), Always: true})
+}
+
+// langOf is her language, or the one her message is written in before she chose.
+func langOf(u azizayol.User, in azizayol.Inbound) azizayol.Lang {
+	if u.Lang != "" {
+		return u.Lang
+	}
+	if l, ok := azizayol.ParseLang(in.LangHint); ok {
+		return l
+	}
+	return azizayol.UzLatn
 }
 
 func apology(u azizayol.User, sess *azizayol.Session) azizayol.Outbound {

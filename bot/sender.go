@@ -127,7 +127,7 @@ func (s *Sender) attempt(ctx context.Context, m azizayol.OutboxMessage) azizayol
 		}
 	}
 
-	id, err := ch.Send(ctx, m.Address, m.Message)
+	id, err := ch.Send(ctx, m)
 	var throttled *azizayol.ThrottledError
 	switch {
 	case err == nil:
@@ -138,6 +138,9 @@ func (s *Sender) attempt(ctx context.Context, m azizayol.OutboxMessage) azizayol
 	case errors.As(err, &throttled):
 		// The channel tells us how long to wait: honour it; it is not a failed attempt.
 		return azizayol.Delivery{Status: azizayol.RetryLater, RetryAt: s.now().Add(throttled.RetryAfter)}
+	case errors.Is(err, azizayol.ErrWithheld):
+		slog.Info("message withheld", "outbox", m.ID, "channel", m.Channel, "reason", err)
+		return azizayol.Delivery{Status: azizayol.Withheld, Error: err.Error()}
 	case errors.Is(err, azizayol.ErrRejected):
 		slog.Error("channel rejected a message", "outbox", m.ID, "channel", m.Channel, "err", err)
 		return azizayol.Delivery{Status: azizayol.Failed, Error: err.Error()}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,6 +20,9 @@ func (u *unitTx) Enqueue(ctx context.Context, usr azizayol.User, msgs ...azizayo
 	}
 	batch := &pgx.Batch{}
 	for _, m := range msgs {
+		if m.Lang == "" {
+			m.Lang = usr.Lang
+		}
 		body, err := json.Marshal(m)
 		if err != nil {
 			return fmt.Errorf("postgres: enqueue: encode message: %w", err)
@@ -38,7 +42,8 @@ func (u *unitTx) Enqueue(ctx context.Context, usr azizayol.User, msgs ...azizayo
 // does not scan the queue.
 const (
 	outboxColumns = `SELECT o.id, o.user_id, o.channel, o.address, o.message, o.attempts, o.created_at,
-       u.blocked_at IS NOT NULL
+       u.blocked_at IS NOT NULL,
+       u.opted_out_at IS NOT NULL AND NOT coalesce((o.message->>'always')::boolean, false)
 FROM outbox o JOIN users u ON u.id = o.user_id`
 	outboxFirst = `o.status = 'pending' AND o.next_attempt_at <= now() AND o.channel = ANY($1)
   AND NOT EXISTS (SELECT 1 FROM outbox p
@@ -59,9 +64,10 @@ func (db *DB) SendNext(ctx context.Context, channels []azizayol.Channel, userID 
 	defer tx.Rollback(ctx)
 
 	var (
-		m       azizayol.OutboxMessage
-		body    []byte
-		blocked bool
+		m        azizayol.OutboxMessage
+		body     []byte
+		blocked  bool
+		optedOut bool
 	)
 	var row pgx.Row
 	if userID == 0 {
@@ -69,7 +75,7 @@ func (db *DB) SendNext(ctx context.Context, channels []azizayol.Channel, userID 
 	} else {
 		row = tx.QueryRow(ctx, claimOutboxOf, channels, userID)
 	}
-	err = row.Scan(&m.ID, &m.UserID, &m.Channel, &m.Address, &body, &m.Attempts, &m.Queued, &blocked)
+	err = row.Scan(&m.ID, &m.UserID, &m.Channel, &m.Address, &body, &m.Attempts, &m.Queued, &blocked, &optedOut)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
@@ -82,6 +88,8 @@ func (db *DB) SendNext(ctx context.Context, channels []azizayol.Channel, userID 
 		d = azizayol.Delivery{Status: azizayol.Failed, Error: "unreadable message: " + err.Error()}
 	} else if blocked {
 		d = azizayol.Delivery{Status: azizayol.UserBlocked}
+	} else if optedOut {
+		d = azizayol.Delivery{Status: azizayol.Withheld, Error: "she opted out (STOP)"}
 	} else {
 		d = send(ctx, m)
 	}
@@ -113,6 +121,8 @@ func recordDelivery(ctx context.Context, tx pgx.Tx, m azizayol.OutboxMessage, d 
 			WHERE id = $1`, m.ID, d.Error)
 	case azizayol.UserBlocked:
 		err = markBlocked(ctx, tx, m.UserID)
+	case azizayol.Withheld:
+		_, err = tx.Exec(ctx, `UPDATE outbox SET status = 'withheld', last_error = $2 WHERE id = $1`, m.ID, d.Error)
 	default:
 		err = fmt.Errorf("unknown delivery status %q", d.Status)
 	}
@@ -155,4 +165,18 @@ func (db *DB) EachOutbox(ctx context.Context, fn func(azizayol.Outbound)) error 
 		fn(m)
 	}
 	return rows.Err()
+}
+
+// RecordReport records what a channel's provider reported of a message it took, found
+// by the id the provider gave it. A report for no message we know (another system's,
+// or one from before its send was recorded) changes nothing: found is false. A later
+// report replaces an earlier one: "failed" after "delivered" does not happen, but a
+// retried report must not fail.
+func (db *DB) RecordReport(ctx context.Context, channel azizayol.Channel, externalID string, r azizayol.DeliveryReport, at time.Time) (found bool, err error) {
+	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET delivery = $3, delivery_at = $4
+		WHERE channel = $1 AND external_id = $2 AND status = 'sent'`, string(channel), externalID, string(r), at)
+	if err != nil {
+		return false, fmt.Errorf("postgres: record delivery report %s %s: %w", channel, externalID, err)
+	}
+	return tag.RowsAffected() > 0, nil
 }

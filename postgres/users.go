@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -39,11 +40,16 @@ func (u *unitTx) Try(ctx context.Context, fn func(azizayol.Tx) error) error {
 func (u *unitTx) User(ctx context.Context, channel azizayol.Channel, address string) (azizayol.User, error) {
 	usr := azizayol.User{Channel: channel, Address: address}
 	var lang string
+	// On SMS her number is her address, and the operator vouches for it.
+	var phone *string
+	if channel == azizayol.SMS {
+		phone = &address
+	}
 	err := u.tx.QueryRow(ctx, `
-		INSERT INTO users (channel, address) VALUES ($1, $2)
+		INSERT INTO users (channel, address, phone) VALUES ($1, $2, $3)
 		ON CONFLICT (channel, address) DO UPDATE SET last_seen_at = now()
-		RETURNING id, lang, blocked_at IS NOT NULL, xmax = 0`,
-		channel, address).Scan(&usr.ID, &lang, &usr.Blocked, &usr.New)
+		RETURNING id, lang, blocked_at IS NOT NULL, opted_out_at IS NOT NULL, xmax = 0`,
+		channel, address, phone).Scan(&usr.ID, &lang, &usr.Blocked, &usr.OptedOut, &usr.New)
 	if err != nil {
 		return usr, fmt.Errorf("postgres: find or create user: %w", err)
 	}
@@ -70,6 +76,32 @@ func (u *unitTx) SetBlocked(ctx context.Context, userID int64, blocked bool) err
 	}
 	if _, err := u.tx.Exec(ctx, q, userID); err != nil {
 		return fmt.Errorf("postgres: set user %d blocked=%v: %w", userID, blocked, err)
+	}
+	return nil
+}
+
+// SetOptedOut records her STOP (true) or START (false). Her queued messages are
+// withheld when a sender next takes one.
+func (u *unitTx) SetOptedOut(ctx context.Context, userID int64, out bool) error {
+	q := `UPDATE users SET opted_out_at = NULL WHERE id = $1`
+	if out {
+		q = `UPDATE users SET opted_out_at = coalesce(opted_out_at, now()) WHERE id = $1`
+	}
+	if _, err := u.tx.Exec(ctx, q, userID); err != nil {
+		return fmt.Errorf("postgres: set user %d opted out=%v: %w", userID, out, err)
+	}
+	return nil
+}
+
+// SetPhone records a phone number the channel vouches for, as +998XXXXXXXXX or
+// 998XXXXXXXXX (stored without the "+", as SMS addresses are).
+func (u *unitTx) SetPhone(ctx context.Context, userID int64, phone string) error {
+	p, ok := azizayol.NormalizePhone(phone)
+	if !ok {
+		return nil // not an Uzbek number: nothing to be one woman with on SMS
+	}
+	if _, err := u.tx.Exec(ctx, `UPDATE users SET phone = $2 WHERE id = $1`, userID, strings.TrimPrefix(p, "+")); err != nil {
+		return fmt.Errorf("postgres: set phone of user %d: %w", userID, err)
 	}
 	return nil
 }

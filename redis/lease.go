@@ -59,3 +59,20 @@ func (c *Client) Once(ctx context.Context, key string, ttl time.Duration) (bool,
 	}
 	return ok, nil
 }
+
+// CountOnce adds member to the set key and returns how many members it has: counting
+// the same member twice (a message tried again) counts it once. The set expires ttl
+// after it was started.
+func (c *Client) CountOnce(ctx context.Context, key, member string, ttl time.Duration) (int64, error) {
+	n, err := countOnce.Run(ctx, c.rdb, []string{c.key("count", key)}, member, ttl.Milliseconds()).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("redis: count %s: %w", key, err)
+	}
+	return n, nil
+}
+
+var countOnce = goredis.NewScript(`
+if redis.call("SADD", KEYS[1], ARGV[1]) == 1 and redis.call("SCARD", KEYS[1]) == 1 then
+  redis.call("PEXPIRE", KEYS[1], ARGV[2])
+end
+return redis.call("SCARD", KEYS[1])`)

@@ -460,3 +460,23 @@ func TestOnce(t *testing.T) {
 		t.Fatalf("the next run: %v %v", next, err)
 	}
 }
+
+// CountOnce counts members, each once, and the count ends with its time.
+func TestCountOnce(t *testing.T) {
+	t.Parallel()
+	c, _, _ := open(t)
+	ctx := context.Background()
+	for i, member := range []string{"a", "b", "a", "c", "b"} {
+		n, err := c.CountOnce(ctx, "k", member, 300*time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []int64{1, 2, 2, 3, 3}[i]; n != want {
+			t.Errorf("count after %q: %d, want %d", member, n, want)
+		}
+	}
+	time.Sleep(400 * time.Millisecond)
+	if n, _ := c.CountOnce(ctx, "k", "a", time.Second); n != 1 {
+		t.Errorf("count after expiry: %d, want 1", n)
+	}
+}

@@ -78,7 +78,8 @@ func (s *Shell) Parse(payload []byte) (string, azizayol.Inbound, error) {
 }
 
 // Send prints a message: its text without markup, and its buttons numbered.
-func (s *Shell) Send(_ context.Context, address string, m azizayol.Outbound) (string, error) {
+func (s *Shell) Send(_ context.Context, om azizayol.OutboxMessage) (string, error) {
+	m := om.Message
 	if m.Text == "" || s.out == nil {
 		return "", nil
 	}

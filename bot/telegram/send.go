@@ -17,10 +17,11 @@ import (
 
 // Send delivers one outbox message and maps Telegram's answer to what the outbox
 // should do next.
-func (t *Telegram) Send(ctx context.Context, address string, m azizayol.Outbound) (string, error) {
-	chat, err := strconv.ParseInt(address, 10, 64)
+func (t *Telegram) Send(ctx context.Context, om azizayol.OutboxMessage) (string, error) {
+	m := om.Message
+	chat, err := strconv.ParseInt(om.Address, 10, 64)
 	if err != nil {
-		return "", fmt.Errorf("telegram: chat id %q: %w", address, azizayol.ErrRejected)
+		return "", fmt.Errorf("telegram: chat id %q: %w", om.Address, azizayol.ErrRejected)
 	}
 	if m.Ack != "" {
 		// Stops the spinner on her button. A query too old to answer (or answered

@@ -29,7 +29,7 @@ func TestSendMapsTelegramAnswers(t *testing.T) {
 	ctx := context.Background()
 	msg := azizayol.Outbound{Text: "<b>Salom</b> &amp; xush kelibsiz", Buttons: [][]azizayol.Button{{{Label: "Menyu", Data: "*:menu"}}}}
 
-	id, err := tg.Send(ctx, "42", msg)
+	id, err := send(tg, ctx, "42", msg)
 	if err != nil || id == "" {
 		t.Fatalf("send: %q %v", id, err)
 	}
@@ -54,12 +54,12 @@ func TestSendMapsTelegramAnswers(t *testing.T) {
 	}
 	for _, c := range cases {
 		fake.FailNext(43, c.status, c.retryAfter, 1)
-		_, err := tg.Send(ctx, "43", azizayol.Outbound{Text: "x"})
+		_, err := send(tg, ctx, "43", azizayol.Outbound{Text: "x"})
 		if !c.check(err) {
 			t.Errorf("HTTP %d: %v, want %s", c.status, err, c.what)
 		}
 	}
-	if _, err := tg.Send(ctx, "not-a-chat", msg); !errors.Is(err, azizayol.ErrRejected) {
+	if _, err := send(tg, ctx, "not-a-chat", msg); !errors.Is(err, azizayol.ErrRejected) {
 		t.Errorf("bad chat id: %v, want rejected", err)
 	}
 }
@@ -69,7 +69,7 @@ func TestSendFallsBackToPlainText(t *testing.T) {
 	tg, fake := newChannel(t)
 	// A stray "<" (a slip in a text) makes Telegram refuse the HTML; her reading
 	// keeps every character but the tags.
-	if _, err := tg.Send(context.Background(), "44", azizayol.Outbound{Text: "<b>Oʻqing</b>: 1 < 2 &amp; 1146"}); err != nil {
+	if _, err := send(tg, context.Background(), "44", azizayol.Outbound{Text: "<b>Oʻqing</b>: 1 < 2 &amp; 1146"}); err != nil {
 		t.Fatal(err)
 	}
 	sent := fake.Sent(44)
@@ -84,13 +84,13 @@ func TestSendAcknowledgesButtons(t *testing.T) {
 	tg, fake := newChannel(t)
 	up := fake.PressButton(45, 1, "1:ru")
 	cb := fake.CallbackID(up)
-	if _, err := tg.Send(context.Background(), "45", azizayol.Outbound{Ack: cb, Text: "Меню"}); err != nil {
+	if _, err := send(tg, context.Background(), "45", azizayol.Outbound{Ack: cb, Text: "Меню"}); err != nil {
 		t.Fatal(err)
 	}
 	if !fake.Answered(cb) || len(fake.Sent(45)) != 1 {
 		t.Errorf("answered %v, sent %d", fake.Answered(cb), len(fake.Sent(45)))
 	}
-	if _, err := tg.Send(context.Background(), "45", azizayol.Outbound{Ack: cb, Text: "again"}); err != nil {
+	if _, err := send(tg, context.Background(), "45", azizayol.Outbound{Ack: cb, Text: "again"}); err != nil {
 		t.Errorf("a second answer to the same query: %v, want the text sent anyway", err)
 	}
 	if len(fake.Sent(45)) != 2 {
@@ -103,13 +103,13 @@ func TestSendAcknowledgesButtons(t *testing.T) {
 func TestSendEditsOrSendsAnew(t *testing.T) {
 	tg, fake := newChannel(t)
 	ctx := context.Background()
-	id, err := tg.Send(ctx, "46", azizayol.Outbound{Text: "page 1", Buttons: [][]azizayol.Button{{{Label: "▶️", Data: "3:next"}}}})
+	id, err := send(tg, ctx, "46", azizayol.Outbound{Text: "page 1", Buttons: [][]azizayol.Button{{{Label: "▶️", Data: "3:next"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var msgID int
 	fmt.Sscan(id, &msgID)
-	if _, err := tg.Send(ctx, "46", azizayol.Outbound{Text: "page 2", Edit: msgID}); err != nil {
+	if _, err := send(tg, ctx, "46", azizayol.Outbound{Text: "page 2", Edit: msgID}); err != nil {
 		t.Fatal(err)
 	}
 	if m, _ := fake.Message(46, msgID); !m.Edited || m.PlainText != "page 2" || len(fake.Sent(46)) != 1 {
@@ -117,7 +117,7 @@ func TestSendEditsOrSendsAnew(t *testing.T) {
 	}
 	now := time.Now()
 	fake.SetNow(func() time.Time { return now.Add(49 * time.Hour) })
-	if _, err := tg.Send(ctx, "46", azizayol.Outbound{Text: "page 3", Edit: msgID}); err != nil {
+	if _, err := send(tg, ctx, "46", azizayol.Outbound{Text: "page 3", Edit: msgID}); err != nil {
 		t.Fatal(err)
 	}
 	if sent := fake.Sent(46); len(sent) != 2 || sent[1].PlainText != "page 3" {
@@ -170,4 +170,9 @@ func TestParse(t *testing.T) {
 	if _, _, err := tg.Parse([]byte("{broken")); err == nil {
 		t.Error("broken JSON parsed")
 	}
+}
+
+// send hands msg to the channel as the outbox does.
+func send(tg *Telegram, ctx context.Context, address string, msg azizayol.Outbound) (string, error) {
+	return tg.Send(ctx, azizayol.OutboxMessage{ID: 1, UserID: 1, Channel: azizayol.Telegram, Address: address, Message: msg})
 }

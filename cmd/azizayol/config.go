@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -34,6 +35,25 @@ type config struct {
 	Senders     int // outbox workers in this instance (0: it sends nothing)
 
 	MehnatURL string // the national vacancy base's vacancies API; "" pulls nothing
+
+	SMS smsConfig
+}
+
+// smsConfig is the SMS channel's configuration; Provider "" turns the channel off.
+type smsConfig struct {
+	Provider      string // eskiz | playmobile | http
+	APIURL        string
+	Login         string // Eskiz: the account's email; Play Mobile: the login
+	Password      string
+	Token         string // the HTTP provider's bearer token
+	Shortcode     string // the short code (or approved nick) the SMS come from
+	WebhookSecret string
+	CallbackURL   string         // our public URL of POST /sms/report, for Eskiz's callback_url
+	AllowFrom     []netip.Prefix // addresses the provider calls from; empty: any, with the secret
+	Keywords      []string       // prefixes of texts on a shared short code ("AZIZ")
+	DailyCap      int            // SMS a day to one number; 0: no cap
+	Rate          float64        // SMS a second through the provider, across instances
+	NumberRate    float64        // SMS a second to one number
 }
 
 var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{16,256}$`)
@@ -72,6 +92,40 @@ func loadConfig(getenv func(string) string, needTelegram bool) (config, error) {
 		Senders:               int(number("SENDERS", "8")),
 		MehnatURL:             env("MEHNAT_API_URL", ""),
 	}
+	c.SMS = smsConfig{
+		Provider:      env("SMS_PROVIDER", ""),
+		APIURL:        env("SMS_API_URL", ""),
+		Login:         env("SMS_LOGIN", ""),
+		Password:      env("SMS_PASSWORD", ""),
+		Token:         env("SMS_TOKEN", ""),
+		Shortcode:     env("SMS_SHORTCODE", ""),
+		WebhookSecret: env("SMS_WEBHOOK_SECRET", ""),
+		CallbackURL:   env("SMS_CALLBACK_URL", ""),
+		DailyCap:      int(number("SMS_DAILY_CAP", "30")),
+		Rate:          number("SMS_RATE", "10"),
+		NumberRate:    number("SMS_NUMBER_RATE", "0.5"),
+	}
+	for _, k := range strings.Split(env("SMS_KEYWORDS", ""), ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			c.SMS.Keywords = append(c.SMS.Keywords, k)
+		}
+	}
+	for _, a := range strings.Split(env("SMS_ALLOW_FROM", ""), ",") {
+		if a = strings.TrimSpace(a); a == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(a)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(a)
+			if aerr != nil {
+				errs = append(errs, fmt.Sprintf("SMS_ALLOW_FROM: %q is not an address or a prefix (10.0.0.0/8)", a))
+				continue
+			}
+			p = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		c.SMS.AllowFrom = append(c.SMS.AllowFrom, p)
+	}
+	errs = append(errs, c.SMS.check()...)
 	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, "LOG_LEVEL must be debug, info, warn or error")
 	}
@@ -109,4 +163,45 @@ func loadConfig(getenv func(string) string, needTelegram bool) (config, error) {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// check lists what is wrong with the SMS settings.
+func (c *smsConfig) check() []string {
+	var errs []string
+	httpURL := func(name, v string) {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, name+" must be an http(s) URL")
+		}
+	}
+	switch c.Provider {
+	case "":
+		return nil
+	case "eskiz":
+		if c.APIURL == "" {
+			c.APIURL = "https://notify.eskiz.uz"
+		}
+		if c.Login == "" || c.Password == "" {
+			errs = append(errs, "SMS_LOGIN and SMS_PASSWORD (the Eskiz account's email and password) are required")
+		}
+		if c.CallbackURL != "" {
+			httpURL("SMS_CALLBACK_URL", c.CallbackURL)
+		}
+	case "playmobile":
+		if c.Login == "" || c.Password == "" {
+			errs = append(errs, "SMS_LOGIN and SMS_PASSWORD (the Play Mobile broker account) are required")
+		}
+		if c.Shortcode == "" {
+			errs = append(errs, "SMS_SHORTCODE (the originator) is required for Play Mobile")
+		}
+	case "http":
+	default:
+		return []string{"SMS_PROVIDER must be eskiz, playmobile or http (or empty: no SMS)"}
+	}
+	if c.Provider != "eskiz" || c.APIURL != "" {
+		httpURL("SMS_API_URL", c.APIURL)
+	}
+	if !webhookSecret.MatchString(c.WebhookSecret) {
+		errs = append(errs, "SMS_WEBHOOK_SECRET must be 16-256 characters of A-Z a-z 0-9 _ - (the providers call our webhook with it)")
+	}
+	return errs
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/azizayol/azizayol"
 	"github.com/azizayol/azizayol/bot"
 	"github.com/azizayol/azizayol/bot/shell"
+	"github.com/azizayol/azizayol/bot/sms"
 	"github.com/azizayol/azizayol/bot/telegram"
 	"github.com/azizayol/azizayol/crisis"
 	"github.com/azizayol/azizayol/dialogs"
@@ -149,7 +151,23 @@ func serve(ctx context.Context, cfg config) error {
 		PerUser: bot.Rate{PerSecond: cfg.TelegramChatRate, Burst: cfg.TelegramChatBurst},
 	}}
 	// Every instance reads every channel's entries; it sends only on its own.
-	p.start(cfg, []bot.Channel{tg, shell.New(nil)}, []bot.Channel{tg}, limits)
+	smsChannel := sms.NewChannel(smsProvider(cfg.SMS), p.rdb, cfg.SMS.DailyCap)
+	parse, send := []bot.Channel{tg, shell.New(nil), smsChannel}, []bot.Channel{tg}
+	if cfg.SMS.Provider != "" {
+		send = append(send, smsChannel)
+		limits[azizayol.SMS] = bot.Limits{
+			Total: bot.Rate{PerSecond: cfg.SMS.Rate, Burst: max(1, int(cfg.SMS.Rate/10))},
+			// A reply and the next prompt may come together; a loop may not.
+			PerUser: bot.Rate{PerSecond: cfg.SMS.NumberRate, Burst: 3},
+		}
+		hook := sms.NewWebhook(sms.WebhookConfig{
+			Provider: cfg.SMS.Provider, Secret: cfg.SMS.WebhookSecret, Allow: cfg.SMS.AllowFrom,
+			Keywords: cfg.SMS.Keywords, Inbox: p.db, Reports: p.db, Stored: p.received,
+		})
+		mux.HandleFunc("POST /sms/incoming", hook.Incoming)
+		mux.HandleFunc("POST /sms/report", hook.Report)
+	}
+	p.start(cfg, parse, send, limits)
 	p.run(ctx, &wg, cfg)
 
 	switch cfg.TelegramMode {
@@ -302,4 +320,27 @@ func instanceID() string {
 	b := make([]byte, 4)
 	rand.Read(b)
 	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// smsProvider is the provider SMS_PROVIDER names (nil when SMS is off).
+func smsProvider(c smsConfig) sms.Provider {
+	switch c.Provider {
+	case "eskiz":
+		callback := ""
+		if c.CallbackURL != "" {
+			// Eskiz signs nothing: the secret goes in the URL it calls.
+			u, _ := url.Parse(c.CallbackURL) // checked by loadConfig
+			q := u.Query()
+			q.Set("secret", c.WebhookSecret)
+			u.RawQuery = q.Encode()
+			callback = u.String()
+		}
+		return sms.NewEskiz(sms.EskizConfig{BaseURL: c.APIURL, Email: c.Login, Password: c.Password,
+			From: c.Shortcode, CallbackURL: callback})
+	case "playmobile":
+		return sms.NewPlayMobile(sms.PlayMobileConfig{BaseURL: c.APIURL, Login: c.Login, Password: c.Password, Originator: c.Shortcode})
+	case "http":
+		return sms.NewHTTPGateway(sms.HTTPGatewayConfig{URL: c.APIURL, Token: c.Token})
+	}
+	return nil
 }

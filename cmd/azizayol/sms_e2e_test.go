@@ -1,0 +1,345 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/bot/sms"
+	"github.com/azizayol/azizayol/bot/telegram/telegramtest"
+	"github.com/azizayol/azizayol/locales"
+)
+
+const smsSecret = "sms-webhook-secret-0123456789"
+
+// smsEnv is an instance with the SMS channel through agg's provider.
+func smsEnv(t *testing.T, agg *fakeAggregator, provider string, more ...string) env {
+	e := newEnv(t, telegramtest.New(t, token))
+	kv := append(agg.env(provider), "SMS_WEBHOOK_SECRET", smsSecret, "SMS_RATE", "0", "SMS_NUMBER_RATE", "0")
+	return e.with(append(kv, more...)...)
+}
+
+// phone is a woman with a feature phone, texting the short code.
+type phone struct {
+	t        *testing.T
+	e        env
+	agg      *fakeAggregator
+	provider string
+	number   string
+	lang     language
+}
+
+var smsIDs atomic.Int64
+
+// postSMS delivers body to the instance's webhook path as the provider would, and
+// returns the status.
+func postSMS(t *testing.T, e env, path, contentType string, body []byte, header ...string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, "http://"+e["HTTP_ADDR"]+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// incoming is an SMS from number in the provider's format, with its message id.
+func incoming(provider, id, number, text string) (string, []byte) {
+	if provider == "playmobile" {
+		var b bytes.Buffer
+		fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?><sms-request version="1.0"><message id="%s" msisdn="%s" submit-date="2026-12-01 05:10:32"><content type="text/plain">`, id, number)
+		xmlEscape(&b, text)
+		b.WriteString(`</content></message></sms-request>`)
+		return "application/xml", b.Bytes()
+	}
+	body, _ := json.Marshal(map[string]string{"id": id, "from": number, "text": text})
+	return "application/json", body
+}
+
+func xmlEscape(b *bytes.Buffer, s string) {
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	b.WriteString(r.Replace(s))
+}
+
+// send texts the short code and returns the SMS that answered.
+func (p *phone) send(text string) []fakeSMS {
+	p.t.Helper()
+	before := len(p.agg.Sent(p.number))
+	ct, body := incoming(p.provider, fmt.Sprintf("mo-%d", smsIDs.Add(1)), p.number, text)
+	if code := postSMS(p.t, p.e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret); code != http.StatusOK {
+		p.t.Fatalf("incoming SMS %q: HTTP %d", text, code)
+	}
+	return p.agg.waitSent(p.t, p.number, before+1)[before:]
+}
+
+// last is the last SMS she got.
+func (p *phone) last() string {
+	sent := p.agg.Sent(p.number)
+	if len(sent) == 0 {
+		p.t.Fatal("no SMS yet")
+	}
+	return sent[len(sent)-1].Text
+}
+
+// pick answers the last SMS with the number of the option whose label holds want
+// (as SMS write it: Uzbek Latin in GSM-7), and returns the SMS that answered.
+func (p *phone) pick(want string) []fakeSMS {
+	p.t.Helper()
+	want = strings.ToLower(sms.ToGSM7Latin(want))
+	opts := options(p.last())
+	for n := 1; n <= len(opts); n++ {
+		if strings.Contains(strings.ToLower(opts[n]), want) {
+			return p.send(fmt.Sprint(n))
+		}
+	}
+	p.t.Fatalf("no option %q in %q", want, p.last())
+	return nil
+}
+
+// label is a button's label as the SMS shows it (its SMS wording, if it has one).
+func (l language) label(t *testing.T, id string) string {
+	t.Helper()
+	if s, err := locales.Text(l.lang, id+"_sms", nil); err == nil {
+		return strings.TrimSpace(sms.Render(azizayol.Outbound{Text: s}, l.lang))
+	}
+	return strings.TrimSpace(sms.Render(azizayol.Outbound{Text: l.tr(t, id, nil)}, l.lang))
+}
+
+// smsPlace is how a woman names her region and district, in each language.
+var smsPlace = map[azizayol.Lang][2]string{
+	azizayol.UzLatn: {"Andijon", "Oltinko"},
+	azizayol.UzCyrl: {"Андижон", "Олтинкў"},
+	azizayol.Ru:     {"Андижан", "Алтынкуль"},
+}
+
+// fileBySMS files an appeal about housing from the first SMS to the number it gets.
+func (p *phone) fileBySMS() string {
+	t, l := p.t, p.lang
+	first := map[azizayol.Lang]string{azizayol.UzLatn: "Salom", azizayol.UzCyrl: "Салом", azizayol.Ru: "Здравствуйте"}[l.lang]
+	p.send(first)
+	p.pick(map[azizayol.Lang]string{azizayol.UzLatn: "lotin", azizayol.UzCyrl: "кирилл", azizayol.Ru: "Русский"}[l.lang])
+	p.pick(l.label(t, "menu.appeal"))
+	p.pick(l.label(t, "topic.housing"))
+	p.pick(smsPlace[l.lang][0])
+	p.pick(smsPlace[l.lang][1])
+	p.send(l.words)
+	p.pick(l.label(t, "filing.continue"))
+	p.send("+998 90 123 45 67")
+	p.pick(l.label(t, "filing.agree"))
+	if got := p.last(); !strings.Contains(got, "+998 90 123 45 67") || !strings.Contains(got, sms.ToGSM7Latin(string([]rune(l.words)[:10]))) {
+		t.Errorf("the summary by SMS: %q", got)
+	}
+	msgs := p.pick(l.label(t, "filing.send"))
+	n := number.FindString(msgs[0].Text)
+	if n == "" {
+		t.Fatalf("no appeal number in %q", smsTexts(msgs))
+	}
+	return n
+}
+
+// A woman files an appeal by SMS in each language, through each provider; every
+// reply is within three segments, Latin in GSM-7; the appeal is hers by her number.
+func TestSMSAppealInEveryLanguage(t *testing.T) {
+	for _, provider := range []string{"eskiz", "playmobile", "http"} {
+		t.Run(provider, func(t *testing.T) {
+			agg := newFakeAggregator(t)
+			e := smsEnv(t, agg, provider)
+			serveInProcess(t, e)
+			for i, l := range languages {
+				p := &phone{t: t, e: e, agg: agg, provider: provider, number: fmt.Sprintf("99890%07d", 1000+i), lang: l}
+				num := p.fileBySMS()
+				var channel, address, lang string
+				err := pool(t, e).QueryRow(t.Context(), `SELECT a.channel, u.address, a.lang FROM appeals a JOIN users u ON u.id = a.user_id
+					WHERE a.number = $1`, num).Scan(&channel, &address, &lang)
+				if err != nil || channel != "sms" || address != p.number || lang != string(l.lang) {
+					t.Errorf("appeal %s: %s %s %s, %v", num, channel, address, lang, err)
+				}
+				for _, m := range agg.Sent(p.number) {
+					enc, parts, _ := sms.Segments(m.Text)
+					if parts > 3 {
+						t.Errorf("an SMS of %d segments (%s): %q", parts, enc, m.Text)
+					}
+					// The choice of language is in all three, and so in UCS-2.
+					if l.lang == azizayol.UzLatn && enc != "GSM-7" && !strings.Contains(m.Text, "Tilni tanlang") {
+						t.Errorf("an Uzbek Latin SMS not in GSM-7: %q", m.Text)
+					}
+				}
+				if provider == "eskiz" && agg.Sent(p.number)[0].Callback != "https://bot.aziz-ayol.uz/sms/report?secret="+smsSecret {
+					t.Errorf("callback_url %q", agg.Sent(p.number)[0].Callback)
+				}
+			}
+		})
+	}
+}
+
+// The same SMS delivered twice is answered once; a request without the secret, from
+// an address not allowed, or that is not an SMS stores nothing.
+func TestSMSWebhookDuplicatesAndForgeries(t *testing.T) {
+	agg := newFakeAggregator(t)
+	e := smsEnv(t, agg, "playmobile")
+	serveInProcess(t, e)
+	const number = "998911112233"
+	ct, body := incoming("playmobile", "dup-1", number, "Salom")
+	for range 2 {
+		if code := postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret); code != http.StatusOK {
+			t.Fatalf("incoming: HTTP %d", code)
+		}
+	}
+	sent := agg.waitSent(t, number, 1)
+	time.Sleep(300 * time.Millisecond)
+	if len(agg.Sent(number)) != len(sent) {
+		t.Errorf("a repeated SMS was answered again")
+	}
+	if n := count(t, pool(t, e), `SELECT count(*) FROM inbox WHERE channel = 'sms'`); n != 1 {
+		t.Errorf("%d inbox entries for one SMS delivered twice", n)
+	}
+	// Forged: no secret, a wrong one, the secret in the URL but a body that is not an SMS.
+	ct, body = incoming("playmobile", "forged-1", "998911112234", "Salom")
+	if code := postSMS(t, e, "/sms/incoming", ct, body); code != http.StatusUnauthorized {
+		t.Errorf("no secret: HTTP %d, want 401", code)
+	}
+	if code := postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret+"x"); code != http.StatusUnauthorized {
+		t.Errorf("a wrong secret: HTTP %d, want 401", code)
+	}
+	if code := postSMS(t, e, "/sms/incoming?secret="+url.QueryEscape(smsSecret), ct, []byte("<sms-request><message msisdn='1'/></sms-request>")); code != http.StatusBadRequest {
+		t.Errorf("not an SMS: HTTP %d, want 400", code)
+	}
+	if code := postSMS(t, e, "/sms/report", "application/json", []byte(`{"message-id":"x","status":"DELIVRD"}`)); code != http.StatusUnauthorized {
+		t.Errorf("a report without the secret: HTTP %d, want 401", code)
+	}
+	if n := count(t, pool(t, e), `SELECT count(*) FROM inbox WHERE channel = 'sms'`); n != 1 {
+		t.Errorf("%d inbox entries after forged requests, want 1", n)
+	}
+
+	// An instance that takes the provider's calls only from its addresses.
+	e2 := smsEnv(t, agg, "playmobile", "SMS_ALLOW_FROM", "10.20.0.0/16, 192.0.2.7")
+	serveInProcess(t, e2)
+	if code := postSMS(t, e2, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret); code != http.StatusForbidden {
+		t.Errorf("from an address not allowed: HTTP %d, want 403", code)
+	}
+}
+
+// The provider failing (5xx) and Eskiz's token expiring: each SMS still reaches her,
+// once; delivery reports in each provider's format update the outbox.
+func TestSMSProviderFailuresAndDeliveryReports(t *testing.T) {
+	for _, provider := range []string{"eskiz", "playmobile", "http"} {
+		t.Run(provider, func(t *testing.T) {
+			agg := newFakeAggregator(t)
+			e := smsEnv(t, agg, provider)
+			serveInProcess(t, e)
+			p := &phone{t: t, e: e, agg: agg, provider: provider, number: "998935550001", lang: languages[0]}
+			p.send("Salom")
+			agg.set(func(f *fakeAggregator) { f.fail5xx = 2 })
+			got := p.send("menyu")
+			if len(got) != 1 {
+				t.Errorf("after two 500s: %d SMS, want the menu once: %q", len(got), smsTexts(got))
+			}
+			if provider == "eskiz" {
+				agg.set(func(f *fakeAggregator) { f.expire = true })
+				p.send("menyu")
+				agg.set(func(f *fakeAggregator) {
+					if f.refresh != 1 || f.logins != 1 {
+						t.Errorf("after the token expired: %d logins, %d refreshes; want 1 and 1", f.logins, f.refresh)
+					}
+				})
+			}
+
+			// Reports: delivered, failed, expired, and one still on its way.
+			sent := p.send("menyu")
+			sent = agg.Sent(p.number)
+			statuses := []string{"DELIVRD", "UNDELIV", "EXPIRED", "ENROUTE"}
+			for i, st := range statuses {
+				m := sent[i]
+				var ct string
+				var body []byte
+				switch provider {
+				case "eskiz":
+					ct, body = "application/x-www-form-urlencoded", []byte(url.Values{"request_id": {m.ID}, "status": {st}, "phone_number": {p.number}}.Encode())
+				case "playmobile":
+					ct, body = "application/json", fmt.Appendf(nil, `{"messages":[{"message-id":%q,"status":%q}]}`, m.ID, st)
+				default:
+					ct, body = "application/json", fmt.Appendf(nil, `{"id":%q,"status":%q}`, m.ID, strings.ToLower(st))
+				}
+				if code := postSMS(t, e, "/sms/report?secret="+smsSecret, ct, body); code != http.StatusOK {
+					t.Errorf("report %s: HTTP %d", st, code)
+				}
+			}
+			rows, err := pool(t, e).Query(t.Context(), `SELECT coalesce(delivery, '-') FROM outbox WHERE channel = 'sms' AND status = 'sent' ORDER BY id LIMIT 4`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got2 []string
+			for rows.Next() {
+				var s string
+				rows.Scan(&s)
+				got2 = append(got2, s)
+			}
+			rows.Close()
+			if strings.Join(got2, ",") != "delivered,failed,expired,-" {
+				t.Errorf("delivery of the first four SMS: %v", got2)
+			}
+		})
+	}
+}
+
+// STOP: one confirmation, then nothing — not her replies, not what the agencies
+// send — but the hotline numbers when she writes of danger; START: the menu again.
+// The day's cap: the SMS that reaches it is a note of when answers come again.
+func TestSMSStopStartAndDailyCap(t *testing.T) {
+	agg := newFakeAggregator(t)
+	e := smsEnv(t, agg, "http", "SMS_DAILY_CAP", "7")
+	serveInProcess(t, e)
+	p := &phone{t: t, e: e, agg: agg, provider: "http", number: "998977770001", lang: languages[2]}
+	p.send("Здравствуйте")
+	p.pick("Русский")
+	got := p.send("СТОП")
+	if len(got) != 1 || !strings.Contains(got[0].Text, "СТАРТ") {
+		t.Fatalf("STOP: %q", smsTexts(got))
+	}
+	before := len(agg.Sent(p.number))
+	ct, body := incoming("http", "after-stop", p.number, "меню")
+	postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret)
+	time.Sleep(500 * time.Millisecond)
+	if n := len(agg.Sent(p.number)); n != before {
+		t.Errorf("%d SMS sent after STOP", n-before)
+	}
+	got = p.send("Помогите, он меня бьёт")
+	if len(got) != 1 || !strings.Contains(got[0].Text, "1146") || !strings.Contains(got[0].Text, "102") {
+		t.Errorf("danger after STOP: %q", smsTexts(got))
+	}
+	got = p.send("старт")
+	if !strings.Contains(got[0].Text, "снова включены") || !strings.Contains(got[len(got)-1].Text, "1146") && len(options(got[len(got)-1].Text)) < 3 {
+		t.Errorf("START: %q", smsTexts(got))
+	}
+	if n := count(t, pool(t, e), `SELECT count(*) FROM outbox WHERE status = 'withheld'`); n != 0 {
+		t.Errorf("%d withheld; nothing was queued while she had stopped but the hotline", n)
+	}
+
+	// The cap: 7 SMS a day. So far: greeting, languages, language chosen, menu, STOP,
+	// hotline, started, menu; the STOP confirmation and the hotline do not count: 6.
+	got = p.send("меню")
+	if len(got) != 1 || !strings.Contains(got[0].Text, "лимит SMS") || !strings.Contains(got[0].Text, "00:00") {
+		t.Errorf("the seventh SMS of the day: %q; want the note of the cap", smsTexts(got))
+	}
+	ct, body = incoming("http", "after-cap", p.number, "меню")
+	postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret)
+	time.Sleep(500 * time.Millisecond)
+	if n := count(t, pool(t, e), `SELECT count(*) FROM outbox WHERE status = 'withheld'`); n != 2 {
+		t.Errorf("%d withheld, want 2 (the one replaced by the note, the one after)", n)
+	}
+}
