@@ -302,3 +302,56 @@ func TestFollowUpWithDanger(t *testing.T) {
 		t.Error("the housing appeal changed its deadline, or lost the danger mark")
 	}
 }
+
+// One woman on two channels: her SMS number and her own contact shared on Telegram
+// make her Telegram user see, follow up and rate her SMS appeals, and the other way
+// round. A number she only typed links nothing; nor does another woman's number.
+func TestOneWomanOnTwoChannels(t *testing.T) {
+	db, _ := open(t)
+	bySMS := user(t, db, azizayol.SMS, "998901112233")
+	tg := user(t, db, azizayol.Telegram, "601")
+	stranger := user(t, db, azizayol.Telegram, "602")
+	a := file(t, db, draft(bySMS, "housing", "1703", "1703202"))
+	b := file(t, db, draft(tg, "employment", "1718", ""))
+	list := func(u azizayol.User) []int64 {
+		var ids []int64
+		do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+			as, err := tx.Appeals(ctx, u.ID, 10)
+			for _, x := range as {
+				ids = append(ids, x.ID)
+			}
+			return err
+		})
+		return ids
+	}
+	if got := list(tg); len(got) != 1 {
+		t.Fatalf("before linking, Telegram sees %v", got)
+	}
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+		if err := tx.SetPhone(ctx, stranger.ID, "+998 90 999 99 99"); err != nil {
+			return err
+		}
+		return tx.SetPhone(ctx, tg.ID, "+998 90 111 22 33")
+	})
+	if got := list(tg); len(got) != 2 || got[0] != b.ID || got[1] != a.ID {
+		t.Errorf("Telegram sees %v, want her two appeals %d, %d", got, b.ID, a.ID)
+	}
+	if got := list(bySMS); len(got) != 2 {
+		t.Errorf("SMS sees %v, want both", got)
+	}
+	if got := list(stranger); len(got) != 0 {
+		t.Errorf("another woman sees %v", got)
+	}
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+		if _, _, err := tx.Appeal(ctx, tg.ID, a.ID); err != nil {
+			t.Errorf("Telegram reads her SMS appeal: %v", err)
+		}
+		if err := tx.FollowUp(ctx, tg.ID, a.ID, azizayol.AppealMessage{Text: "qoʻshimcha"}, false); err != nil {
+			t.Errorf("Telegram follows up her SMS appeal: %v", err)
+		}
+		if _, _, err := tx.Appeal(ctx, stranger.ID, a.ID); !errors.Is(err, azizayol.ErrNotFound) {
+			t.Errorf("another woman reads it: %v", err)
+		}
+		return nil
+	})
+}

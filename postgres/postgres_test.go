@@ -1010,3 +1010,57 @@ func processAll(t *testing.T, db *postgres.DB, userKey string, fn func(azizayol.
 	t.Fatal("ProcessNext never ran out of entries")
 	return nil
 }
+
+// After STOP her messages are withheld, not sent and not tried again — but the ones
+// she asked for (Always); a delivery report finds a sent message by its external id.
+func TestSendNextOptedOutAndReports(t *testing.T) {
+	t.Parallel()
+	db, raw := open(t)
+	u := user(t, db, azizayol.SMS, "998901230000")
+	sendAll := func() []string {
+		var sent []string
+		for sendNext(t, db, []azizayol.Channel{azizayol.SMS}, func(_ context.Context, m azizayol.OutboxMessage) azizayol.Delivery {
+			sent = append(sent, m.Message.Text+"/"+string(m.Message.Lang))
+			return azizayol.Delivery{Status: azizayol.Sent, ExternalID: "ext-" + m.Message.Text}
+		}) {
+		}
+		return sent
+	}
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+		if err := tx.SetLanguage(ctx, u.ID, azizayol.Ru); err != nil {
+			return err
+		}
+		u.Lang = azizayol.Ru
+		if err := tx.Enqueue(ctx, u, azizayol.Outbound{Text: "before"}); err != nil {
+			return err
+		}
+		return nil
+	})
+	if got := sendAll(); !slices.Equal(got, []string{"before/ru"}) {
+		t.Errorf("sent %v; want the message, in her language", got)
+	}
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+		if err := tx.SetOptedOut(ctx, u.ID, true); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, u, azizayol.Outbound{Text: "digest"}, azizayol.Outbound{Text: "hotline", Always: true})
+	})
+	if got := sendAll(); !slices.Equal(got, []string{"hotline/ru"}) {
+		t.Errorf("sent after STOP %v; want only what she asked for", got)
+	}
+	if n := count(t, raw, `SELECT count(*) FROM outbox WHERE status = 'withheld' AND last_error LIKE '%STOP%'`); n != 1 {
+		t.Errorf("%d withheld", n)
+	}
+	if found, err := db.RecordReport(t.Context(), azizayol.SMS, "ext-before", azizayol.Delivered, time.Now()); !found || err != nil {
+		t.Errorf("report of a sent message: %v, %v", found, err)
+	}
+	if found, _ := db.RecordReport(t.Context(), azizayol.SMS, "ext-unknown", azizayol.Delivered, time.Now()); found {
+		t.Error("a report of no message found one")
+	}
+	if found, _ := db.RecordReport(t.Context(), azizayol.Telegram, "ext-before", azizayol.Delivered, time.Now()); found {
+		t.Error("a report of another channel found the SMS")
+	}
+	if n := count(t, raw, `SELECT count(*) FROM outbox WHERE delivery = 'delivered' AND delivery_at IS NOT NULL`); n != 1 {
+		t.Errorf("%d delivered", n)
+	}
+}

@@ -35,6 +35,13 @@ func TestConfigErrorsNameEachProblem(t *testing.T) {
 		{[]string{"TELEGRAM_BOT_TOKEN", "1:a", "SESSION_IDLE", "soon", "LOG_LEVEL", "loud", "WORKERS", "-1"},
 			[]string{"SESSION_IDLE", "LOG_LEVEL", "WORKERS"}},
 		{[]string{"TELEGRAM_BOT_TOKEN", "1:a", "TELEGRAM_API_URL", "ftp://x"}, []string{"TELEGRAM_API_URL"}},
+		{[]string{"TELEGRAM_BOT_TOKEN", "1:a", "SMS_PROVIDER", "beeline"}, []string{"SMS_PROVIDER must be eskiz, playmobile or http"}},
+		{[]string{"TELEGRAM_BOT_TOKEN", "1:a", "SMS_PROVIDER", "eskiz"}, []string{"SMS_LOGIN and SMS_PASSWORD", "SMS_WEBHOOK_SECRET"}},
+		{[]string{"TELEGRAM_BOT_TOKEN", "1:a", "SMS_PROVIDER", "playmobile", "SMS_LOGIN", "a", "SMS_PASSWORD", "b",
+			"SMS_WEBHOOK_SECRET", "0123456789abcdef0"}, []string{"SMS_SHORTCODE", "SMS_API_URL"}},
+		{[]string{"TELEGRAM_BOT_TOKEN", "1:a", "SMS_PROVIDER", "http", "SMS_API_URL", "https://gw.uz/send",
+			"SMS_WEBHOOK_SECRET", "0123456789abcdef0", "SMS_ALLOW_FROM", "10.0.0.0/8, not-an-ip", "SMS_DAILY_CAP", "-3"},
+			[]string{`SMS_ALLOW_FROM: "not-an-ip"`, "SMS_DAILY_CAP"}},
 	}
 	for _, c := range cases {
 		_, err := loadConfig(envOf(c.env...), true)
