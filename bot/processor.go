@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strings"
 	"log/slog"
 	"runtime/debug"
 	"time"
@@ -175,6 +176,20 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 	if err != nil {
 		return err // Redis is away: try again later, however long it takes
 	}
+	current := before // the session the dialog starts from
+	if l, ok := otherScript(u, in); ok {
+		// On SMS she gets the alphabet she writes in: Uzbek in Cyrillic after Latin,
+		// or in Latin after Cyrillic, is her choice of script.
+		if err := tx.SetLanguage(ctx, u.ID, l); err != nil {
+			return err
+		}
+		u.Lang = l
+		if before != nil {
+			s := *before
+			s.Lang = l
+			current = &s
+		}
+	}
 	var (
 		after   *azizayol.Session
 		replies []azizayol.Outbound
@@ -185,7 +200,7 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 				err = fmt.Errorf("panic in a dialog: %v\n%s", r, debug.Stack())
 			}
 		}()
-		after, replies, err = p.engine.Handle(ctx, tx, u, before, in)
+		after, replies, err = p.engine.Handle(ctx, tx, u, current, in)
 		return err
 	}
 	if e.Attempts+1 < GiveUpAfter {
@@ -246,6 +261,22 @@ func optedOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.
 		return err
 	}
 	return tx.Enqueue(ctx, u, azizayol.Outbound{Text: text, Lang: langOf(u, in), Always: true})
+}
+
+// otherScript reports the Uzbek script an SMS is written in when it is not the one
+// of her language: Cyrillic from a woman reading Uzbek Latin, Latin from one reading
+// Uzbek Cyrillic. A number, a keyword or a word or two says nothing of her choice.
+func otherScript(u azizayol.User, in azizayol.Inbound) (azizayol.Lang, bool) {
+	if u.Channel != azizayol.SMS || in.Kind != azizayol.KindText || len(strings.Fields(in.Text)) < 3 {
+		return "", false
+	}
+	switch hint, _ := azizayol.ParseLang(in.LangHint); {
+	case u.Lang == azizayol.UzLatn && (hint == azizayol.UzCyrl || hint == azizayol.Ru):
+		return azizayol.UzCyrl, true // an Uzbek woman writing Cyrillic writes Uzbek
+	case u.Lang == azizayol.UzCyrl && hint == azizayol.UzLatn:
+		return azizayol.UzLatn, true
+	}
+	return "", false
 }
 
 // langOf is her language, or the one her message is written in before she chose.

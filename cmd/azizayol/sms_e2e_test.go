@@ -343,3 +343,21 @@ func TestSMSStopStartAndDailyCap(t *testing.T) {
 		t.Errorf("%d withheld, want 2 (the one replaced by the note, the one after)", n)
 	}
 }
+
+// A woman reading Uzbek Latin who writes in Cyrillic gets Cyrillic from then on.
+func TestSMSAnswersInTheScriptSheWrites(t *testing.T) {
+	agg := newFakeAggregator(t)
+	e := smsEnv(t, agg, "http")
+	serveInProcess(t, e)
+	p := &phone{t: t, e: e, agg: agg, provider: "http", number: "998977770002", lang: languages[0]}
+	p.send("Salom")
+	p.pick("lotin")
+	got := p.send("Менга иш керак, қаердан топсам бўлади?")
+	if enc, _, _ := sms.Segments(got[len(got)-1].Text); enc != "UCS-2" || !strings.ContainsAny(got[len(got)-1].Text, "ўқғҳ") {
+		t.Errorf("after she wrote in Cyrillic: %q", smsTexts(got))
+	}
+	var lang string
+	if err := pool(t, e).QueryRow(t.Context(), `SELECT lang FROM users WHERE address = $1`, p.number).Scan(&lang); err != nil || lang != "uz-Cyrl" {
+		t.Errorf("her language: %q, %v", lang, err)
+	}
+}
