@@ -145,20 +145,24 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 	}
 	var first []azizayol.Outbound // said before the dialog's replies
 	switch {
+	case in.Kind == azizayol.KindOptOut && u.OptedOut:
+		return nil // confirmed the first time
 	case in.Kind == azizayol.KindOptOut:
 		*replied = u.ID
 		return optOut(ctx, tx, u, in)
 	case in.Kind == azizayol.KindOptIn:
-		if err := tx.SetOptedOut(ctx, u.ID, false); err != nil {
-			return err
+		if u.OptedOut {
+			if err := tx.SetOptedOut(ctx, u.ID, false); err != nil {
+				return err
+			}
+			u.OptedOut = false
+			text, err := locales.Text(langOf(u, in), "sms.started", nil)
+			if err != nil {
+				return err
+			}
+			first = append(first, azizayol.Outbound{Text: text})
 		}
-		u.OptedOut = false
-		text, err := locales.Text(langOf(u, in), "sms.started", nil)
-		if err != nil {
-			return err
-		}
-		first = append(first, azizayol.Outbound{Text: text})
-		// Back where she can choose: the menu (or, at first contact, the languages).
+		// Where she can choose: the menu (or, at first contact, the languages).
 		in = azizayol.Inbound{Kind: azizayol.KindText, Text: "menu", LangHint: in.LangHint}
 	case u.OptedOut:
 		// Nothing is sent after her STOP but what she asks for: the hotline numbers,

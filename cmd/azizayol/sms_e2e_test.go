@@ -312,8 +312,10 @@ func TestSMSStopStartAndDailyCap(t *testing.T) {
 		t.Fatalf("STOP: %q", smsTexts(got))
 	}
 	before := len(agg.Sent(p.number))
-	ct, body := incoming("http", "after-stop", p.number, "меню")
-	postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret)
+	for i, text := range []string{"меню", "stop"} { // nothing, and no second confirmation
+		ct, body := incoming("http", fmt.Sprint("after-stop-", i), p.number, text)
+		postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret)
+	}
 	time.Sleep(500 * time.Millisecond)
 	if n := len(agg.Sent(p.number)); n != before {
 		t.Errorf("%d SMS sent after STOP", n-before)
@@ -336,7 +338,7 @@ func TestSMSStopStartAndDailyCap(t *testing.T) {
 	if len(got) != 1 || !strings.Contains(got[0].Text, "лимит SMS") || !strings.Contains(got[0].Text, "00:00") {
 		t.Errorf("the seventh SMS of the day: %q; want the note of the cap", smsTexts(got))
 	}
-	ct, body = incoming("http", "after-cap", p.number, "меню")
+	ct, body := incoming("http", "after-cap", p.number, "меню")
 	postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret)
 	time.Sleep(500 * time.Millisecond)
 	if n := count(t, pool(t, e), `SELECT count(*) FROM outbox WHERE status = 'withheld'`); n != 2 {
@@ -350,7 +352,10 @@ func TestSMSAnswersInTheScriptSheWrites(t *testing.T) {
 	e := smsEnv(t, agg, "http")
 	serveInProcess(t, e)
 	p := &phone{t: t, e: e, agg: agg, provider: "http", number: "998977770002", lang: languages[0]}
-	p.send("Salom")
+	// START as the first SMS (as leaflets for short codes say) is a greeting, not "on again".
+	if got := p.send("START"); strings.Contains(smsTexts(got)[0], "yoqildi") || !strings.Contains(p.last(), "Tilni tanlang") {
+		t.Errorf("START first: %q", smsTexts(got))
+	}
 	p.pick("lotin")
 	got := p.send("Менга иш керак, қаердан топсам бўлади?")
 	if enc, _, _ := sms.Segments(got[len(got)-1].Text); enc != "UCS-2" || !strings.ContainsAny(got[len(got)-1].Text, "ўқғҳ") {
