@@ -61,6 +61,20 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 // maxRequest bounds a webhook's body: an SMS or a report is small.
 const maxRequest = 256 << 10
 
+// read checks the secret and the sender's address and reads the body; on false it
+// has answered the refusal itself.
+func (h *Webhook) read(w http.ResponseWriter, r *http.Request, what string) ([]byte, bool) {
+	if !h.allowed(w, r, what) {
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequest))
+	if err != nil {
+		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+		return nil, false
+	}
+	return body, true
+}
+
 // allowed checks the secret and the sender's address; it answers the refusal itself.
 func (h *Webhook) allowed(w http.ResponseWriter, r *http.Request, what string) bool {
 	got := r.Header.Get("X-Webhook-Secret")
@@ -101,15 +115,12 @@ func (h *Webhook) fromAllowed(remote string) bool {
 // (the HTTP provider's, and with Eskiz, which has no incoming SMS, the short-code
 // operator's forwarder).
 func (h *Webhook) Incoming(w http.ResponseWriter, r *http.Request) {
-	if !h.allowed(w, r, "incoming") {
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequest))
-	if err != nil {
-		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+	body, ok := h.read(w, r, "incoming")
+	if !ok {
 		return
 	}
 	var msgs []Incoming
+	var err error
 	if h.cfg.Provider == "playmobile" {
 		msgs, err = ParsePlayMobile(body, h.cfg.Keywords)
 	} else {
@@ -152,12 +163,8 @@ type report struct {
 // Report records a provider's delivery reports. A report of a message we do not
 // know is answered 200 too: there is nothing to try again.
 func (h *Webhook) Report(w http.ResponseWriter, r *http.Request) {
-	if !h.allowed(w, r, "report") {
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequest))
-	if err != nil {
-		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+	body, ok := h.read(w, r, "report")
+	if !ok {
 		return
 	}
 	reports, err := parseReports(h.cfg.Provider, r.Header.Get("Content-Type"), body)

@@ -47,14 +47,11 @@ func importFile(ctx context.Context, cfg config, args []string, stdout io.Writer
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
-	db, err := postgres.Open(ctx, cfg.DatabaseURL, 4)
+	db, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	rep, err := listings.Import(ctx, db, f, listings.Options{Source: *source, Format: format, Kind: kind, SkipInvalid: *skip})
 	for _, k := range []listings.Kind{listings.Centres, listings.Courses, listings.Vacancies} {
 		if c, ok := rep.Counts[k]; ok {
@@ -83,14 +80,11 @@ func pull(ctx context.Context, cfg config, args []string, stdout io.Writer) erro
 	if *maxGone < 0 || *maxGone > 1 {
 		return fmt.Errorf("pull: -max-gone %v is not a share between 0 and 1", *maxGone)
 	}
-	db, err := postgres.Open(ctx, cfg.DatabaseURL, 4)
+	db, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	rep, err := pullVacancies(ctx, db, cfg.MehnatURL, *maxGone)
 	fmt.Fprintf(stdout, "%d pages: %d new, %d changed, %d unchanged, %d closed, %d invalid\n",
 		rep.Pages, rep.Inserted, rep.Updated, rep.Unchanged, rep.Closed, len(rep.Invalid))
@@ -110,4 +104,17 @@ func pullVacancies(ctx context.Context, db *postgres.DB, url string, maxGone flo
 		return rep, fmt.Errorf("pull: %w", err)
 	}
 	return rep, nil
+}
+
+// openMigrated opens the database for a command and brings its schema up to date.
+func openMigrated(ctx context.Context, cfg config) (*postgres.DB, error) {
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, 4)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
