@@ -217,6 +217,13 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 		slog.Error("giving up on an inbox entry", "entry", e.ID, "user", u.ID, "attempts", e.Attempts+1, "err", err)
 		after, replies = before, []azizayol.Outbound{apology(u, before)}
 	}
+	if _, danger := crisis.Default().Match(in.Text); danger {
+		// She wrote of danger: the guidance with the hotline numbers is never held
+		// back, by the day's SMS cap or anything else.
+		for i := range replies {
+			replies[i].Always = true
+		}
+	}
 	msgs := first
 	for _, r := range replies {
 		msgs = append(msgs, Split(r, MaxMessage)...)

@@ -241,18 +241,19 @@ func (u *unitTx) appealOf(ctx context.Context, id int64) (azizayol.Appeal, error
 	return a, nil
 }
 
-// herUsers1 and herUsers2 are the users who are the woman of user $1 (or $2): she
-// herself, and her user on another channel with the same phone number vouched for by
-// the channel (her SMS number, her contact shared on Telegram). She sees, follows up
-// and rates the appeals of both.
-const (
-	herUsers1 = `(SELECT o.id FROM users me JOIN users o ON o.id = me.id OR o.phone = me.phone WHERE me.id = $1)`
-	herUsers2 = `(SELECT o.id FROM users me JOIN users o ON o.id = me.id OR o.phone = me.phone WHERE me.id = $2)`
-)
+// herUsers is the users who are the woman of the user at placeholder p ("$1"): she
+// herself, and her user on the other channel with the same phone number, vouched for
+// by each channel (her SMS number; her own contact shared on Telegram). She sees,
+// follows up and rates the appeals of both. Two users of one channel are never one
+// woman by a number: a Telegram account is not proof of today's SIM.
+func herUsers(p string) string {
+	return `(SELECT o.id FROM users me JOIN users o ON o.id = me.id OR (o.phone = me.phone AND o.channel <> me.channel)
+		WHERE me.id = ` + p + `)`
+}
 
 // Appeals lists her appeals (on every channel she is known by), newest first.
 func (u *unitTx) Appeals(ctx context.Context, userID int64, limit int) ([]azizayol.Appeal, error) {
-	rows, err := u.tx.Query(ctx, appealColumns+` WHERE a.user_id IN `+herUsers1+` ORDER BY a.id DESC LIMIT $2`, userID, limit)
+	rows, err := u.tx.Query(ctx, appealColumns+` WHERE a.user_id IN `+herUsers("$1")+` ORDER BY a.id DESC LIMIT $2`, userID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list appeals of user %d: %w", userID, err)
 	}
@@ -265,7 +266,7 @@ func (u *unitTx) Appeals(ctx context.Context, userID int64, limit int) ([]azizay
 
 // Appeal returns one of her appeals and its thread, oldest message first.
 func (u *unitTx) Appeal(ctx context.Context, userID, appealID int64) (azizayol.Appeal, []azizayol.AppealMessage, error) {
-	a, err := scanAppeal(u.tx.QueryRow(ctx, appealColumns+` WHERE a.id = $1 AND a.user_id IN `+herUsers2, appealID, userID))
+	a, err := scanAppeal(u.tx.QueryRow(ctx, appealColumns+` WHERE a.id = $1 AND a.user_id IN `+herUsers("$2"), appealID, userID))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, nil, fmt.Errorf("postgres: appeal %d of user %d: %w", appealID, userID, azizayol.ErrNotFound)
 	}
@@ -295,7 +296,7 @@ func (u *unitTx) Appeal(ctx context.Context, userID, appealID int64) (azizayol.A
 // urgent-if-danger topic urgent from now: answered within 24 hours at the latest.
 func (u *unitTx) FollowUp(ctx context.Context, userID, appealID int64, m azizayol.AppealMessage, danger bool) error {
 	var status string
-	err := u.tx.QueryRow(ctx, `SELECT status FROM appeals a WHERE a.id = $1 AND a.user_id IN `+herUsers2+` FOR UPDATE`, appealID, userID).Scan(&status)
+	err := u.tx.QueryRow(ctx, `SELECT status FROM appeals a WHERE a.id = $1 AND a.user_id IN `+herUsers("$2")+` FOR UPDATE`, appealID, userID).Scan(&status)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("postgres: appeal %d of user %d: %w", appealID, userID, azizayol.ErrNotFound)
 	}
@@ -333,7 +334,7 @@ func (u *unitTx) RateAnswer(ctx context.Context, userID, appealID int64, helpful
 	}
 	tag, err := u.tx.Exec(ctx, `UPDATE appeal_messages SET rating = $3
 		WHERE id = (SELECT m.id FROM appeal_messages m JOIN appeals a ON a.id = m.appeal_id
-		            WHERE a.id = $1 AND a.user_id IN `+herUsers2+` AND m.author = 'agency' ORDER BY m.id DESC LIMIT 1)`,
+		            WHERE a.id = $1 AND a.user_id IN `+herUsers("$2")+` AND m.author = 'agency' ORDER BY m.id DESC LIMIT 1)`,
 		appealID, userID, rating)
 	if err != nil {
 		return fmt.Errorf("postgres: rate answer to appeal %d: %w", appealID, err)
@@ -388,7 +389,9 @@ func (u *unitTx) Erase(ctx context.Context, userID int64) (azizayol.Erasure, err
 			  AND (inbox.processed_at IS NOT NULL OR inbox.id = $2)`, userID},
 		{"outbox", `DELETE FROM outbox WHERE user_id = $1`, userID},
 		{"subscriptions", `DELETE FROM subscriptions WHERE user_id = $1`, userID},
-		{"user", `UPDATE users SET lang = '', created_at = now(), last_seen_at = now() WHERE id = $1`, userID},
+		// Her phone goes too: what she filed on another channel is no longer shown here
+		// (it is erased there when she asks there).
+		{"user", `UPDATE users SET lang = '', phone = NULL, created_at = now(), last_seen_at = now() WHERE id = $1`, userID},
 	}
 	for _, s := range steps {
 		args := []any{s.arg}

@@ -354,4 +354,18 @@ func TestOneWomanOnTwoChannels(t *testing.T) {
 		}
 		return nil
 	})
+	// Two Telegram accounts with one number are not one woman.
+	other := user(t, db, azizayol.Telegram, "603")
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error { return tx.SetPhone(ctx, other.ID, "998901112233") })
+	if got := list(other); len(got) != 1 || got[0] != a.ID {
+		t.Errorf("a second Telegram account with her number sees %v; want only the SMS appeal of that number", got)
+	}
+	// She deletes her data on Telegram: the link goes with it.
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+		_, err := tx.Erase(ctx, tg.ID)
+		return err
+	})
+	if got := list(bySMS); len(got) != 1 || got[0] != a.ID {
+		t.Errorf("after she deleted her Telegram data, SMS sees %v; want only its own", got)
+	}
 }

@@ -48,7 +48,7 @@ var (
 // without the punctuation around it.
 func keyword(text string) string {
 	k := strings.ToLower(strings.TrimFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }))
-	return strings.NewReplacer("ʻ", "'", "’", "'", "‘", "'", "`", "'").Replace(k)
+	return strings.NewReplacer("ʻ", "'", "ʼ", "'", "’", "'", "‘", "'", "`", "'").Replace(k)
 }
 
 // Parse reads a stored SMS (an Incoming, as the webhook stored it): her number is
@@ -72,15 +72,19 @@ func (c *Channel) Parse(payload []byte) (string, azizayol.Inbound, error) {
 	return m.From, in, nil
 }
 
-// Script guesses the language of a text by its letters: Cyrillic with a letter only
-// Uzbek has (ў қ ғ ҳ) is Uzbek Cyrillic, other Cyrillic Russian, Latin Uzbek Latin;
-// "" when it has no letters.
+// Script guesses the language of a text by its letters and words: Cyrillic with a
+// letter only Uzbek has (ў қ ғ ҳ) or a common Uzbek word is Uzbek Cyrillic; with one
+// only Russian has (ы щ), or neither, Russian; Latin is Uzbek Latin; "" when it has no
+// letters. Phones often lack ў қ ғ ҳ, and "Салом" is Uzbek.
 func Script(text string) azizayol.Lang {
-	var latin, cyrillic, uzbek int
+	var latin, cyrillic, uzbek, russian int
 	for _, r := range strings.ToLower(text) {
 		switch {
 		case strings.ContainsRune("ўқғҳ", r):
 			uzbek++
+			cyrillic++
+		case strings.ContainsRune("ыщ", r):
+			russian++
 			cyrillic++
 		case unicode.Is(unicode.Cyrillic, r):
 			cyrillic++
@@ -91,12 +95,32 @@ func Script(text string) azizayol.Lang {
 	switch {
 	case cyrillic > latin && uzbek > 0:
 		return azizayol.UzCyrl
+	case cyrillic > latin && russian == 0 && hasUzbekWord(text):
+		return azizayol.UzCyrl
 	case cyrillic > latin:
 		return azizayol.Ru
 	case latin > 0:
 		return azizayol.UzLatn
 	}
 	return ""
+}
+
+// uzbekWords are common words of Uzbek written in Cyrillic without ў қ ғ ҳ, that
+// Russian does not have.
+var uzbekWords = map[string]bool{
+	"салом": true, "ассалому": true, "алайкум": true, "рахмат": true, "керак": true, "менга": true,
+	"ёрдам": true, "йордам": true, "мурожаат": true, "маслахат": true, "иш": true, "ха": true, "йук": true,
+	"мен": true, "сиз": true, "бор": true, "йок": true, "ва": true, "учун": true, "билан": true, "эмас": true,
+	"аёл": true, "болам": true, "эрим": true, "уй": true, "жой": true,
+}
+
+func hasUzbekWord(text string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if uzbekWords[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // Send sends one outbox message as one SMS text. The day's cap of SMS to her number
@@ -111,9 +135,10 @@ func (c *Channel) Send(ctx context.Context, m azizayol.OutboxMessage) (string, e
 	id := "aa" + strconv.FormatInt(m.ID, 10)
 	if c.cap > 0 && !m.Message.Always {
 		day := c.now().In(azizayol.Tashkent)
-		n, err := c.counter.CountOnce(ctx, "sms-cap:"+m.Address+":"+day.Format(time.DateOnly), id, 48*time.Hour)
+		// Keyed by her user, not her number: Redis keeps no phone numbers.
+		n, err := c.counter.CountOnce(ctx, fmt.Sprintf("sms-cap:%d:%s", m.UserID, day.Format(time.DateOnly)), id, 48*time.Hour)
 		if err != nil {
-			return "", fmt.Errorf("sms: count today's SMS to %s: %w", m.Address, err)
+			return "", fmt.Errorf("sms: count today's SMS to user %d: %w", m.UserID, err)
 		}
 		switch {
 		case n > int64(c.cap):
@@ -145,4 +170,3 @@ func (c *Channel) sendCapNote(ctx context.Context, m azizayol.OutboxMessage, id 
 	}
 	return nil
 }
-

@@ -26,7 +26,13 @@ func TestParseKeywordsAndScript(t *testing.T) {
 		{"тўхтат", azizayol.KindOptOut, "uz-Cyrl"},
 		{"Start", azizayol.KindOptIn, "uz-Latn"},
 		{"старт", azizayol.KindOptIn, "ru"},
-		{"бошлаш", azizayol.KindOptIn, "ru"}, // no letter only Uzbek has: taken for Russian
+		{"бошлаш", azizayol.KindOptIn, "ru"}, // no letter or word only Uzbek has: taken for Russian
+		{"toʼxtat", azizayol.KindOptOut, "uz-Latn"},
+		{"Салом", azizayol.KindText, "uz-Cyrl"},
+		{"Менга ёрдам керак", azizayol.KindText, "uz-Cyrl"},
+		{"Ассалому алайкум", azizayol.KindText, "uz-Cyrl"},
+		{"Здравствуйте, мне нужна помощь", azizayol.KindText, "ru"},
+		{"Мы живём в Андижане", azizayol.KindText, "ru"},
 		{"stop qiling, iltimos", azizayol.KindText, "uz-Latn"},
 		{"Қандай ҳужжат керак?", azizayol.KindText, "uz-Cyrl"},
 		{"Какие нужны документы?", azizayol.KindText, "ru"},
@@ -74,7 +80,7 @@ func TestDailyCap(t *testing.T) {
 	c := NewChannel(p, fakeCounter{}, 3)
 	c.now = func() time.Time { return time.Date(2026, 12, 1, 23, 0, 0, 0, azizayol.Tashkent) }
 	msg := func(id int64, always bool) azizayol.OutboxMessage {
-		return azizayol.OutboxMessage{ID: id, Address: "998901234567", Message: azizayol.Outbound{Text: fmt.Sprint("Xabar ", id), Lang: azizayol.UzLatn, Always: always}}
+		return azizayol.OutboxMessage{ID: id, UserID: 7, Address: "998901234567", Message: azizayol.Outbound{Text: fmt.Sprint("Xabar ", id), Lang: azizayol.UzLatn, Always: always}}
 	}
 	for _, id := range []int64{1, 2} {
 		if _, err := c.Send(context.Background(), msg(id, false)); err != nil {

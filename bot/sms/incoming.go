@@ -58,30 +58,35 @@ type playMobileRequest struct {
 
 // ParsePlayMobile reads the SMS of a Play Mobile webhook (usually one). keywords are
 // the prefixes that lead texts on a shared short code ("AZIZ yordam"): the first one
-// found is stripped, in any case. The whole request is refused if one message lacks
-// its id or a valid number, so the aggregator sends it again, or a person looks.
-func ParsePlayMobile(body []byte, keywords []string) ([]Incoming, error) {
+// found is stripped, in any case. A message without its id or a valid number is
+// skipped, with the reason in skipped, and the others are read: aggregators do not
+// send a refused request again, so one bad message must not cost the rest. err is set
+// when the request is not Play Mobile's or holds no message that can be read.
+func ParsePlayMobile(body []byte, keywords []string) (msgs []Incoming, skipped []error, err error) {
 	var req playMobileRequest
 	if err := xml.Unmarshal(repairUTF8(body), &req); err != nil {
-		return nil, fmt.Errorf("sms: playmobile: %w: %v", ErrInvalid, err)
+		return nil, nil, fmt.Errorf("sms: playmobile: %w: %v", ErrInvalid, err)
 	}
 	if len(req.Messages) == 0 {
-		return nil, fmt.Errorf("sms: playmobile: %w: no message", ErrInvalid)
+		return nil, nil, fmt.Errorf("sms: playmobile: %w: no message", ErrInvalid)
 	}
-	var out []Incoming
 	for _, m := range req.Messages {
 		in := Incoming{ID: strings.TrimSpace(m.ID), From: number(m.MSISDN), Text: m.Content.Text}
 		if err := in.check(); err != nil {
-			return nil, fmt.Errorf("sms: playmobile: %w", err)
+			skipped = append(skipped, fmt.Errorf("sms: playmobile: %w", err))
+			continue
 		}
 		in.Text = stripKeyword(in.Text, keywords)
 		// Play Mobile gives times in UTC.
 		if t, err := time.Parse(time.DateTime, strings.TrimSpace(m.SubmitDate)); err == nil {
 			in.Sent = t
 		}
-		out = append(out, in)
+		msgs = append(msgs, in)
 	}
-	return out, nil
+	if len(msgs) == 0 {
+		return nil, skipped, skipped[0]
+	}
+	return msgs, skipped, nil
 }
 
 // ParseHTTPGateway reads the SMS of our plain HTTP gateway's webhook:

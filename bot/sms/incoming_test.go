@@ -44,9 +44,9 @@ func TestParsePlayMobile(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
-			got, err := ParsePlayMobile(fixture(t, c.file), keywords)
-			if err != nil {
-				t.Fatal(err)
+			got, skipped, err := ParsePlayMobile(fixture(t, c.file), keywords)
+			if err != nil || len(skipped) != 0 {
+				t.Fatal(err, skipped)
 			}
 			if len(got) != len(c.want) {
 				t.Fatalf("got %d messages, want %d: %+v", len(got), len(c.want), got)
@@ -71,7 +71,7 @@ func TestParsePlayMobileRefuses(t *testing.T) {
 	}
 	for file, reason := range cases {
 		t.Run(file, func(t *testing.T) {
-			got, err := ParsePlayMobile(fixture(t, file), keywords)
+			got, _, err := ParsePlayMobile(fixture(t, file), keywords)
 			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), reason) || !strings.HasPrefix(err.Error(), "sms: playmobile: ") {
 				t.Errorf("%+v, %v; want ErrInvalid saying %q", got, err, reason)
 			}
@@ -147,5 +147,17 @@ func TestIncomingInbound(t *testing.T) {
 	in := Incoming{ID: "1", From: "998901234567", Text: "2"}.Inbound()
 	if in != (azizayol.Inbound{Kind: azizayol.KindText, Text: "2"}) {
 		t.Errorf("%+v", in)
+	}
+}
+
+// One message that cannot be read does not cost the others of the request.
+func TestParsePlayMobileSkipsOne(t *testing.T) {
+	body := []byte(`<sms-request version="1.0">
+  <message id="1" msisdn="79161234567"><content type="text/plain">roaming</content></message>
+  <message id="2" msisdn="998901234567"><content type="text/plain">Salom</content></message>
+</sms-request>`)
+	got, skipped, err := ParsePlayMobile(body, nil)
+	if err != nil || len(got) != 1 || got[0].ID != "2" || len(skipped) != 1 || !errors.Is(skipped[0], ErrInvalid) {
+		t.Errorf("%+v, %v, %v; want message 2, and 1 skipped", got, skipped, err)
 	}
 }

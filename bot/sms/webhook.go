@@ -2,7 +2,10 @@ package sms
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,8 +34,9 @@ type Reports interface {
 
 // Webhook receives what a provider POSTs: incoming SMS (Incoming) and delivery reports
 // (Report). Both are authenticated by the shared secret — in the X-Webhook-Secret
-// header, or as ?secret= in the URL given to providers that cannot set a header — and,
-// when an allow-list is set, by the sender's address. An incoming SMS is answered 2xx
+// header, or as ?secret= in the URL given to providers that cannot set a header; reports
+// also by ReportToken — and, when an allow-list is set, by the sender's address (the
+// direct peer: behind a proxy, the proxy must enforce it). An incoming SMS is answered 2xx
 // only after it is stored; the same provider message id stored twice is one entry.
 type Webhook struct {
 	cfg WebhookConfig
@@ -61,10 +65,18 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 // maxRequest bounds a webhook's body: an SMS or a report is small.
 const maxRequest = 256 << 10
 
-// read checks the secret and the sender's address and reads the body; on false it
-// has answered the refusal itself.
+// read checks the sender's address and the secret, and reads the body; on false it
+// has answered the refusal itself. The address is checked first, so an address not
+// allowed learns nothing of the secret.
 func (h *Webhook) read(w http.ResponseWriter, r *http.Request, what string) ([]byte, bool) {
-	if !h.allowed(w, r, what) {
+	if len(h.cfg.Allow) > 0 && !h.fromAllowed(r.RemoteAddr) {
+		slog.Warn("sms: webhook request from an address not allowed", "what", what, "remote", r.RemoteAddr)
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return nil, false
+	}
+	if !h.authentic(r, what) {
+		slog.Warn("sms: webhook request with a wrong secret refused", "what", what, "remote", r.RemoteAddr)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return nil, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequest))
@@ -75,23 +87,31 @@ func (h *Webhook) read(w http.ResponseWriter, r *http.Request, what string) ([]b
 	return body, true
 }
 
-// allowed checks the secret and the sender's address; it answers the refusal itself.
-func (h *Webhook) allowed(w http.ResponseWriter, r *http.Request, what string) bool {
+// authentic checks the request's secret: the webhook secret, in the X-Webhook-Secret
+// header or as ?secret=; for delivery reports also the report token as ?token=, which
+// is all a callback URL that others may see (Eskiz's dashboard, a proxy's log) carries:
+// it can forge a report, never an SMS from her.
+func (h *Webhook) authentic(r *http.Request, what string) bool {
+	if h.cfg.Secret == "" {
+		return false
+	}
+	same := func(got, want string) bool { return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1 }
 	got := r.Header.Get("X-Webhook-Secret")
 	if got == "" {
 		got = r.URL.Query().Get("secret")
 	}
-	if h.cfg.Secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(h.cfg.Secret)) != 1 {
-		slog.Warn("sms: webhook request with a wrong secret refused", "what", what, "remote", r.RemoteAddr)
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
-		return false
+	if same(got, h.cfg.Secret) {
+		return true
 	}
-	if len(h.cfg.Allow) > 0 && !h.fromAllowed(r.RemoteAddr) {
-		slog.Warn("sms: webhook request from an address not allowed", "what", what, "remote", r.RemoteAddr)
-		http.Error(w, "forbidden", http.StatusForbidden)
-		return false
-	}
-	return true
+	return what == "report" && same(r.URL.Query().Get("token"), ReportToken(h.cfg.Secret))
+}
+
+// ReportToken is the token that authenticates delivery reports only: derived from the
+// webhook secret, so it needs no setting of its own.
+func ReportToken(secret string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte("aziz-ayol sms delivery reports"))
+	return hex.EncodeToString(m.Sum(nil))[:32]
 }
 
 func (h *Webhook) fromAllowed(remote string) bool {
@@ -122,7 +142,11 @@ func (h *Webhook) Incoming(w http.ResponseWriter, r *http.Request) {
 	var msgs []Incoming
 	var err error
 	if h.cfg.Provider == "playmobile" {
-		msgs, err = ParsePlayMobile(body, h.cfg.Keywords)
+		var skipped []error
+		msgs, skipped, err = ParsePlayMobile(body, h.cfg.Keywords)
+		for _, e := range skipped {
+			slog.Warn("sms: an incoming SMS could not be read and is skipped", "err", e)
+		}
 	} else {
 		var m Incoming
 		m, err = ParseHTTPGateway(body)

@@ -328,10 +328,11 @@ func smsProvider(c smsConfig) sms.Provider {
 	case "eskiz":
 		callback := ""
 		if c.CallbackURL != "" {
-			// Eskiz signs nothing: the secret goes in the URL it calls.
+			// Eskiz signs nothing: a token that authenticates reports only goes in the
+			// URL it calls.
 			u, _ := url.Parse(c.CallbackURL) // checked by loadConfig
 			q := u.Query()
-			q.Set("secret", c.WebhookSecret)
+			q.Set("token", sms.ReportToken(c.WebhookSecret))
 			u.RawQuery = q.Encode()
 			callback = u.String()
 		}

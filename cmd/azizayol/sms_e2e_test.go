@@ -101,11 +101,23 @@ func (p *phone) last() string {
 func (p *phone) pick(want string) []fakeSMS {
 	p.t.Helper()
 	want = strings.ToLower(sms.ToGSM7Latin(want))
-	opts := options(p.last())
-	for n := 1; n <= len(opts); n++ {
-		if strings.Contains(strings.ToLower(opts[n]), want) {
-			return p.send(fmt.Sprint(n))
+	more := strings.ToLower(p.lang.label(p.t, "nav.more"))
+	for range 5 { // a long list comes a page at a time: "… 9 Yana"
+		opts := options(p.last())
+		next := 0
+		for n := 1; n <= len(opts); n++ {
+			label := strings.ToLower(opts[n])
+			if strings.Contains(label, want) {
+				return p.send(fmt.Sprint(n))
+			}
+			if label == more {
+				next = n
+			}
 		}
+		if next == 0 {
+			break
+		}
+		p.send(fmt.Sprint(next))
 	}
 	p.t.Fatalf("no option %q in %q", want, p.last())
 	return nil
@@ -179,7 +191,7 @@ func TestSMSAppealInEveryLanguage(t *testing.T) {
 						t.Errorf("an Uzbek Latin SMS not in GSM-7: %q", m.Text)
 					}
 				}
-				if provider == "eskiz" && agg.Sent(p.number)[0].Callback != "https://bot.aziz-ayol.uz/sms/report?secret="+smsSecret {
+				if provider == "eskiz" && agg.Sent(p.number)[0].Callback != "https://bot.aziz-ayol.uz/sms/report?token="+sms.ReportToken(smsSecret) {
 					t.Errorf("callback_url %q", agg.Sent(p.number)[0].Callback)
 				}
 			}
@@ -190,52 +202,70 @@ func TestSMSAppealInEveryLanguage(t *testing.T) {
 // The same SMS delivered twice is answered once; a request without the secret, from
 // an address not allowed, or that is not an SMS stores nothing.
 func TestSMSWebhookDuplicatesAndForgeries(t *testing.T) {
-	agg := newFakeAggregator(t)
-	e := smsEnv(t, agg, "playmobile")
-	serveInProcess(t, e)
-	const number = "998911112233"
-	ct, body := incoming("playmobile", "dup-1", number, "Salom")
-	for range 2 {
-		if code := postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret); code != http.StatusOK {
-			t.Fatalf("incoming: HTTP %d", code)
-		}
-	}
-	sent := agg.waitSent(t, number, 1)
-	time.Sleep(300 * time.Millisecond)
-	if len(agg.Sent(number)) != len(sent) {
-		t.Errorf("a repeated SMS was answered again")
-	}
-	if n := count(t, pool(t, e), `SELECT count(*) FROM inbox WHERE channel = 'sms'`); n != 1 {
-		t.Errorf("%d inbox entries for one SMS delivered twice", n)
-	}
-	// Forged: no secret, a wrong one, the secret in the URL but a body that is not an SMS.
-	ct, body = incoming("playmobile", "forged-1", "998911112234", "Salom")
-	if code := postSMS(t, e, "/sms/incoming", ct, body); code != http.StatusUnauthorized {
-		t.Errorf("no secret: HTTP %d, want 401", code)
-	}
-	if code := postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret+"x"); code != http.StatusUnauthorized {
-		t.Errorf("a wrong secret: HTTP %d, want 401", code)
-	}
-	if code := postSMS(t, e, "/sms/incoming?secret="+url.QueryEscape(smsSecret), ct, []byte("<sms-request><message msisdn='1'/></sms-request>")); code != http.StatusBadRequest {
-		t.Errorf("not an SMS: HTTP %d, want 400", code)
-	}
-	if code := postSMS(t, e, "/sms/report", "application/json", []byte(`{"message-id":"x","status":"DELIVRD"}`)); code != http.StatusUnauthorized {
-		t.Errorf("a report without the secret: HTTP %d, want 401", code)
-	}
-	if n := count(t, pool(t, e), `SELECT count(*) FROM inbox WHERE channel = 'sms'`); n != 1 {
-		t.Errorf("%d inbox entries after forged requests, want 1", n)
+	for _, provider := range []string{"eskiz", "playmobile", "http"} {
+		t.Run(provider, func(t *testing.T) {
+			agg := newFakeAggregator(t)
+			e := smsEnv(t, agg, provider)
+			serveInProcess(t, e)
+			const number = "998911112233"
+			ct, body := incoming(provider, "dup-1", number, "Salom")
+			for range 2 {
+				if code := postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret); code != http.StatusOK {
+					t.Fatalf("incoming: HTTP %d", code)
+				}
+			}
+			sent := agg.waitSent(t, number, 1)
+			waitQuiet(t, e)
+			if len(agg.Sent(number)) != len(sent) {
+				t.Errorf("a repeated SMS was answered again")
+			}
+			if n := count(t, pool(t, e), `SELECT count(*) FROM inbox WHERE channel = 'sms'`); n != 1 {
+				t.Errorf("%d inbox entries for one SMS delivered twice", n)
+			}
+			// Forged: no secret, a wrong one, the report token; the secret in the URL
+			// but a body that is not an SMS.
+			ct, body = incoming(provider, "forged-1", "998911112234", "Salom")
+			for name, path := range map[string]string{"no secret": "/sms/incoming", "the report token": "/sms/incoming?token=" + sms.ReportToken(smsSecret)} {
+				if code := postSMS(t, e, path, ct, body); code != http.StatusUnauthorized {
+					t.Errorf("%s: HTTP %d, want 401", name, code)
+				}
+			}
+			if code := postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret+"x"); code != http.StatusUnauthorized {
+				t.Errorf("a wrong secret: HTTP %d, want 401", code)
+			}
+			notSMS := map[string]string{"playmobile": "<sms-request><message msisdn='1'/></sms-request>"}[provider]
+			if notSMS == "" {
+				notSMS = `{"from":"998911112234","text":"no id"}`
+			}
+			if code := postSMS(t, e, "/sms/incoming?secret="+url.QueryEscape(smsSecret), ct, []byte(notSMS)); code != http.StatusBadRequest {
+				t.Errorf("not an SMS: HTTP %d, want 400", code)
+			}
+			if code := postSMS(t, e, "/sms/report", "application/json", []byte(`{"id":"x","message-id":"x","status":"DELIVRD"}`)); code != http.StatusUnauthorized {
+				t.Errorf("a report without the secret: HTTP %d, want 401", code)
+			}
+			if n := count(t, pool(t, e), `SELECT count(*) FROM inbox WHERE channel = 'sms'`); n != 1 {
+				t.Errorf("%d inbox entries after forged requests, want 1", n)
+			}
+		})
 	}
 
 	// An instance that takes the provider's calls only from its addresses.
-	e2 := smsEnv(t, agg, "playmobile", "SMS_ALLOW_FROM", "10.20.0.0/16, 192.0.2.7")
-	serveInProcess(t, e2)
-	if code := postSMS(t, e2, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret); code != http.StatusForbidden {
+	agg := newFakeAggregator(t)
+	ct, body := incoming("http", "allow-1", "998911112235", "Salom")
+	denied := smsEnv(t, agg, "http", "SMS_ALLOW_FROM", "10.20.0.0/16, 192.0.2.7")
+	serveInProcess(t, denied)
+	if code := postSMS(t, denied, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret); code != http.StatusForbidden {
 		t.Errorf("from an address not allowed: HTTP %d, want 403", code)
+	}
+	allowed := smsEnv(t, agg, "http", "SMS_ALLOW_FROM", "10.20.0.0/16, 127.0.0.1")
+	serveInProcess(t, allowed)
+	if code := postSMS(t, allowed, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret); code != http.StatusOK {
+		t.Errorf("from an allowed address: HTTP %d, want 200", code)
 	}
 }
 
 // The provider failing (5xx) and Eskiz's token expiring: each SMS still reaches her,
-// once; delivery reports in each provider's format update the outbox.
+// once; delivery reports in each provider's format update the outbox; STOP and START.
 func TestSMSProviderFailuresAndDeliveryReports(t *testing.T) {
 	for _, provider := range []string{"eskiz", "playmobile", "http"} {
 		t.Run(provider, func(t *testing.T) {
@@ -275,7 +305,11 @@ func TestSMSProviderFailuresAndDeliveryReports(t *testing.T) {
 				default:
 					ct, body = "application/json", fmt.Appendf(nil, `{"id":%q,"status":%q}`, m.ID, strings.ToLower(st))
 				}
-				if code := postSMS(t, e, "/sms/report?secret="+smsSecret, ct, body); code != http.StatusOK {
+				path := "/sms/report?secret=" + smsSecret
+				if provider == "eskiz" { // what its callback_url carries
+					path = "/sms/report?token=" + sms.ReportToken(smsSecret)
+				}
+				if code := postSMS(t, e, path, ct, body); code != http.StatusOK {
 					t.Errorf("report %s: HTTP %d", st, code)
 				}
 			}
@@ -292,6 +326,14 @@ func TestSMSProviderFailuresAndDeliveryReports(t *testing.T) {
 			rows.Close()
 			if strings.Join(got2, ",") != "delivered,failed,expired,-" {
 				t.Errorf("delivery of the first four SMS: %v", got2)
+			}
+
+			// STOP and START through this provider.
+			if got := p.send("TOXTAT"); len(got) != 1 || !strings.Contains(got[0].Text, "START") {
+				t.Errorf("STOP: %q", smsTexts(got))
+			}
+			if got := p.send("start"); !strings.Contains(got[0].Text, "yoqildi") {
+				t.Errorf("START: %q", smsTexts(got))
 			}
 		})
 	}
@@ -314,9 +356,11 @@ func TestSMSStopStartAndDailyCap(t *testing.T) {
 	before := len(agg.Sent(p.number))
 	for i, text := range []string{"меню", "stop"} { // nothing, and no second confirmation
 		ct, body := incoming("http", fmt.Sprint("after-stop-", i), p.number, text)
-		postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret)
+		if code := postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret); code != http.StatusOK {
+			t.Fatalf("HTTP %d", code)
+		}
 	}
-	time.Sleep(500 * time.Millisecond)
+	waitQuiet(t, e)
 	if n := len(agg.Sent(p.number)); n != before {
 		t.Errorf("%d SMS sent after STOP", n-before)
 	}
@@ -340,9 +384,14 @@ func TestSMSStopStartAndDailyCap(t *testing.T) {
 	}
 	ct, body := incoming("http", "after-cap", p.number, "меню")
 	postSMS(t, e, "/sms/incoming", ct, body, "X-Webhook-Secret", smsSecret)
-	time.Sleep(500 * time.Millisecond)
+	waitQuiet(t, e)
 	if n := count(t, pool(t, e), `SELECT count(*) FROM outbox WHERE status = 'withheld'`); n != 2 {
 		t.Errorf("%d withheld, want 2 (the one replaced by the note, the one after)", n)
+	}
+	// Past the cap, words of danger still get the guidance with the hotline numbers.
+	got = p.send("помогите")
+	if len(got) != 1 || !strings.Contains(got[0].Text, "1146") {
+		t.Errorf("danger past the cap: %q", smsTexts(got))
 	}
 }
 
@@ -364,5 +413,19 @@ func TestSMSAnswersInTheScriptSheWrites(t *testing.T) {
 	var lang string
 	if err := pool(t, e).QueryRow(t.Context(), `SELECT lang FROM users WHERE address = $1`, p.number).Scan(&lang); err != nil || lang != "uz-Cyrl" {
 		t.Errorf("her language: %q, %v", lang, err)
+	}
+}
+
+// waitQuiet waits until every SMS that came in is processed and nothing is waiting to
+// be sent: what was not sent by then will not be.
+func waitQuiet(t *testing.T, e env) {
+	t.Helper()
+	db := pool(t, e)
+	deadline := time.Now().Add(wait)
+	for count(t, db, `SELECT (SELECT count(*) FROM inbox WHERE processed_at IS NULL) + (SELECT count(*) FROM outbox WHERE status = 'pending')`) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the inbox or the outbox did not empty")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
