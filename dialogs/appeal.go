@@ -3,6 +3,7 @@ package dialogs
 import (
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/azizayol/azizayol"
 )
@@ -29,7 +30,7 @@ func regionPrompt(t *Turn) Prompt {
 	}
 	var cs []Choice
 	for _, r := range regions {
-		cs = append(cs, Choice{Value: r.Code, Label: r.Names.In(t.Lang())})
+		cs = append(cs, Choice{Value: r.Code, Label: placeLabel(t, r.Names)})
 	}
 	return Prompt{Text: t.T("appeal.region", nil), Choices: twoPerRow(cs), Nav: Nav{Back: true, Cancel: true}}
 }
@@ -58,7 +59,7 @@ func districtPrompt(t *Turn) Prompt {
 	}
 	var cs []Choice
 	for _, d := range districts {
-		cs = append(cs, Choice{Value: d.Code, Label: d.Names.In(t.Lang())})
+		cs = append(cs, Choice{Value: d.Code, Label: placeLabel(t, d.Names)})
 	}
 	return Prompt{
 		Text:    t.T("appeal.district", map[string]any{"Region": placeName(t, region, "")}),
@@ -90,4 +91,22 @@ func (f filing) pickDistrict(t *Turn, in Input) (string, error) {
 	}
 	t.Data()[keyDistrict] = in.Choice
 	return f.next(t, stepDistrict), nil
+}
+
+// placeKinds are the words around a region's or district's name that say what kind of
+// place it is. By SMS a list of places leaves them out, to fit: "Andijon viloyati" is
+// "Andijon", "Андижанский район" "Андижанский". A city keeps its word ("Andijon
+// shahri", "г. Андижан"): it is not the district of the same name.
+var placeKinds = strings.NewReplacer(
+	" viloyati", "", " tumani", "", " Respublikasi", "",
+	" вилояти", "", " тумани", "", " Республикаси", "",
+	" область", "", " район", "", "Республика ", "",
+)
+
+// placeLabel is a place's name as an option shows it.
+func placeLabel(t *Turn, n azizayol.Names) string {
+	if t.sms() {
+		return placeKinds.Replace(n.In(t.Lang()))
+	}
+	return n.In(t.Lang())
 }

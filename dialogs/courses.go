@@ -53,7 +53,9 @@ func (Courses) Prompt(t *Turn, state string) Prompt {
 	}
 	p := regionPrompt(t)
 	p.Text = t.T("courses.place", nil)
-	p.Choices = append([][]Choice{{{Value: "near", Label: t.T("courses.near", nil)}}}, p.Choices...)
+	if !t.numbered() { // a channel without buttons cannot share a location
+		p.Choices = append([][]Choice{{{Value: "near", Label: t.T("courses.near", nil)}}}, p.Choices...)
+	}
 	p.Nav = Nav{Menu: true}
 	return p
 }
@@ -108,8 +110,8 @@ func coursesPage(t *Turn) Prompt {
 	if err != nil {
 		t.fail(err)
 	}
-	more := len(list) > PageSize
-	list = list[:min(len(list), PageSize)]
+	more := len(list) > pageSize(t)
+	list = list[:min(len(list), pageSize(t))]
 	if len(list) == 0 {
 		return noneHere(t, "courses.none")
 	}
@@ -120,17 +122,20 @@ func coursesPage(t *Turn) Prompt {
 	return Prompt{Text: strings.Join(parts, "\n\n"), Choices: pager(t, more), Nav: Nav{Back: true, Menu: true}}
 }
 
+// courseText is one course of a page. By SMS it is the name, the centre, the dates,
+// the cost and the phone: the centre says the rest when she calls.
 func courseText(t *Turn, c azizayol.Course, near *azizayol.Point) string {
 	line := func(id string, data map[string]any) string { return t.T(id, data) }
-	lines := []string{"<b>" + html.EscapeString(clip(c.Name)) + "</b>"}
+	full := !t.sms()
+	lines := []string{"<b>" + html.EscapeString(clip(t, c.Name)) + "</b>"}
 	switch {
 	case c.Online:
 		lines = append(lines, line("courses.online", nil))
 	case c.Centre != "":
-		lines = append(lines, line("courses.centre", map[string]any{"Centre": clip(c.Centre)}))
+		lines = append(lines, line("courses.centre", map[string]any{"Centre": clip(t, c.Centre)}))
 	}
-	if c.Address != "" {
-		lines = append(lines, line("courses.address", map[string]any{"Address": clip(c.Address)}))
+	if c.Address != "" && full {
+		lines = append(lines, line("courses.address", map[string]any{"Address": clip(t, c.Address)}))
 	}
 	if near != nil && c.Location != nil {
 		if k := km(*near, *c.Location); !math.IsNaN(k) {
@@ -149,7 +154,7 @@ func courseText(t *Turn, c azizayol.Course, near *azizayol.Point) string {
 		}
 		lines = append(lines, line("courses.dates", map[string]any{"From": from, "Until": until}))
 	}
-	if c.Hours > 0 {
+	if c.Hours > 0 && full {
 		lines = append(lines, line("courses.hours", map[string]any{"Hours": c.Hours}))
 	}
 	if c.Free() {
@@ -158,10 +163,10 @@ func courseText(t *Turn, c azizayol.Course, near *azizayol.Point) string {
 		lines = append(lines, line("courses.cost", map[string]any{"Cost": money(c.Cost)}))
 	}
 	if c.Phone != "" {
-		lines = append(lines, line("courses.phone", map[string]any{"Phone": clip(azizayol.FormatPhone(c.Phone))}))
+		lines = append(lines, line("courses.phone", map[string]any{"Phone": clip(t, azizayol.FormatPhone(c.Phone))}))
 	}
-	if c.Enrol != "" {
-		lines = append(lines, line("courses.enrol", map[string]any{"Enrol": clip(c.Enrol)}))
+	if c.Enrol != "" && full {
+		lines = append(lines, line("courses.enrol", map[string]any{"Enrol": clip(t, c.Enrol)}))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -47,13 +47,19 @@ func (DeleteData) Prompt(t *Turn, state string) Prompt {
 			open++
 		}
 	}
-	return Prompt{
+	p := Prompt{
 		Text: t.T("delete.confirm", map[string]any{"Open": open}),
 		Choices: [][]Choice{
 			{{Value: "erase", Label: t.T("delete.yes", nil)}},
 			{{Value: "keep", Label: t.T("delete.no", nil)}},
 		},
 	}
+	if t.sms() {
+		// What goes and what stays, then the question: in one SMS reply it would be
+		// over three SMS in Cyrillic.
+		p.Notice = t.T("delete.terms", map[string]any{"Open": open})
+	}
+	return p
 }
 
 func (DeleteData) Event(t *Turn, state string, in Input) (string, error) {

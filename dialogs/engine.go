@@ -49,6 +49,10 @@ type Prompt struct {
 	Choices [][]Choice // rows of buttons
 	Ask     azizayol.Ask
 	Nav     Nav // which navigation buttons to add below
+	// Notice, when set, is sent as a message of its own before the prompt: by SMS a
+	// text that would be over three SMS with the question and its options (the consent)
+	// comes in two.
+	Notice string
 }
 
 // WordsTaker is a dialog with steps that take her own words (a question, a
@@ -227,6 +231,12 @@ func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 		// She goes on writing under the emergency guidance: her words belong to the
 		// step the guidance interrupted, not to "press a button".
 		e.step(t, Input{Inbound: in})
+		return
+	}
+	if first, ok := strings.CutPrefix(choice, choiceMore); ok {
+		// The next part of a long list: the same step, from that option on.
+		t.sess.Data[keyOptions] = strconv.Itoa(t.sess.Step) + ":" + first
+		e.reprompt(t)
 		return
 	}
 	switch choice {
@@ -472,12 +482,20 @@ func (e *Engine) reprompt(t *Turn) {
 	}
 	d := e.dialogs[t.sess.Dialog]
 	p := d.Prompt(t, t.sess.State)
+	if p.Notice != "" {
+		t.out = append(t.out, azizayol.Outbound{Text: p.Notice})
+	}
 	o := azizayol.Outbound{Text: p.Text, Buttons: e.buttons(t, p), Ask: p.Ask}
 	if t.inPlace && t.in.Kind == azizayol.KindButton && t.in.MessageID != 0 && len(t.out) == 0 {
 		o.Edit = t.in.MessageID // a page turned: the same message shows the next page
 	}
 	t.out = append(t.out, o)
 }
+
+// keyOptions keeps, in the session, which part of a long list of options she sees on a
+// numbered channel: "<step>:<first option>", so that every new step starts at the first
+// part. Dialogs use no key that begins with "_".
+const keyOptions = "_options"
 
 // Button data is "<step>:<value>": a button of an earlier step is stale and never acts
 // twice. Buttons that are right in any step (emergency, menu) carry "*".
@@ -488,6 +506,7 @@ const (
 	choiceCancel      = "cancel"
 	choiceResume      = "resume"
 	anyStep           = "*"
+	choiceMore        = "more:"   // "<step>:more:<n>": the part of a long list from option n (numbered channels)
 	appealPrefix      = "appeal:" // "*:appeal:<id>", under an agency's answer: open the appeal
 	unsubscribePrefix = "unsub:"  // "*:unsub:<id>", under a digest: end the subscription
 )
@@ -514,6 +533,9 @@ func globalButton(in azizayol.Inbound, prefix string) (id string, ok bool) {
 	return id, true
 }
 
+// buttons are the options she has in a step, in the order a numbered channel numbers
+// them: the one place that decides them, for what she sees (reprompt) and for what a
+// typed number means (choice).
 func (e *Engine) buttons(t *Turn, p Prompt) [][]azizayol.Button {
 	var rows [][]azizayol.Button
 	for _, row := range p.Choices {
@@ -523,24 +545,94 @@ func (e *Engine) buttons(t *Turn, p Prompt) [][]azizayol.Button {
 		}
 		rows = append(rows, r)
 	}
-	var nav []azizayol.Button
-	if p.Nav.Back {
-		nav = append(nav, t.button(Choice{Value: choiceBack, Label: t.T("nav.back", nil)}))
+	var always [][]azizayol.Button
+	// By SMS every option listed costs characters, and the navigation words (MENYU,
+	// ORQAGA, BEKOR) and the crisis words (YORDAM, SOS) work in every step anyway: the
+	// SMS greeting and menu name them once, and the list leaves them out.
+	if !t.sms() {
+		var nav []azizayol.Button
+		if p.Nav.Back {
+			nav = append(nav, t.button(Choice{Value: choiceBack, Label: t.T("nav.back", nil)}))
+		}
+		if p.Nav.Cancel {
+			nav = append(nav, t.button(Choice{Value: choiceCancel, Label: t.T("nav.cancel", nil)}))
+		}
+		if p.Nav.Menu {
+			nav = append(nav, t.button(Choice{Value: choiceMenu, Label: t.T("nav.menu", nil)}))
+		}
+		if len(nav) > 0 {
+			always = append(always, nav)
+		}
+		// Emergency help is one tap away in every step; the menu lists it already.
+		if d := t.sess.Dialog; d != EmergencyDialog && d != MenuDialog {
+			always = append(always, []azizayol.Button{t.button(Choice{Value: choiceSOS, Label: t.T("menu.emergency", nil)})})
+		}
 	}
-	if p.Nav.Cancel {
-		nav = append(nav, t.button(Choice{Value: choiceCancel, Label: t.T("nav.cancel", nil)}))
+	if t.numbered() {
+		rows = e.part(t, p.Text, rows, always)
 	}
-	if p.Nav.Menu {
-		nav = append(nav, t.button(Choice{Value: choiceMenu, Label: t.T("nav.menu", nil)}))
+	return append(rows, always...)
+}
+
+// numberedBudget is the most characters one message should take on a numbered
+// channel: three SMS, of 153 GSM-7 characters in Uzbek Latin or of 67 UCS-2 ones in
+// Cyrillic and Russian (bot/sms sends them so).
+func numberedBudget(lang azizayol.Lang) int {
+	if lang == azizayol.UzLatn {
+		return 3 * 153
 	}
-	if len(nav) > 0 {
-		rows = append(rows, nav)
+	return 3 * 67
+}
+
+// optionCost is what an option adds to a numbered message: " 12 " and its label
+// (emoji counted, though the SMS drops them: a little room to spare).
+func optionCost(b azizayol.Button) int { return utf8.RuneCountInString(b.Label) + 4 }
+
+// part is the part of a long list of options a numbered channel shows with the text:
+// as many as fit in numberedBudget beside the text and the options always listed,
+// from the one her session names (keyOptions, for this step only), and an option for
+// the next part (after the last part, the first again). A list that fits is shown
+// whole.
+func (e *Engine) part(t *Turn, text string, rows, always [][]azizayol.Button) [][]azizayol.Button {
+	var all []azizayol.Button
+	for _, r := range rows {
+		all = append(all, r...)
 	}
-	// Emergency help is one tap away in every step; the menu lists it already.
-	if d := t.sess.Dialog; d != EmergencyDialog && d != MenuDialog {
-		rows = append(rows, []azizayol.Button{t.button(Choice{Value: choiceSOS, Label: t.T("menu.emergency", nil)})})
+	spent := utf8.RuneCountInString(azizayol.Outbound{Text: text}.PlainText()) + 1
+	for _, r := range always {
+		for _, b := range r {
+			spent += optionCost(b)
+		}
 	}
-	return rows
+	whole := spent
+	for _, b := range all {
+		whole += optionCost(b)
+	}
+	budget := numberedBudget(t.Lang())
+	if whole <= budget {
+		return rows
+	}
+	first := 0
+	if step, n, ok := strings.Cut(t.sess.Data[keyOptions], ":"); ok && step == strconv.Itoa(t.sess.Step) {
+		if i, err := strconv.Atoi(n); err == nil && i > 0 && i < len(all) {
+			first = i
+		}
+	}
+	more := t.T("nav.more", nil)
+	spent += utf8.RuneCountInString(more) + 4
+	var shown []azizayol.Button
+	for _, b := range all[first:] {
+		if len(shown) > 0 && spent+optionCost(b) > budget {
+			break
+		}
+		shown = append(shown, b)
+		spent += optionCost(b)
+	}
+	next := first + len(shown)
+	if next >= len(all) {
+		next = 0
+	}
+	return [][]azizayol.Button{shown, {t.button(Choice{Value: choiceMore + strconv.Itoa(next), Label: more})}}
 }
 
 // choice finds the option she chose: a pressed button, or a typed label, number or

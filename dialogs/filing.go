@@ -64,6 +64,10 @@ const (
 // files); change it when the text changes, so each filing records what she read.
 const ConsentVersion = "appeal-consent-2026-12-01"
 
+// ConsentVersionSMS names the short consent text she reads by SMS (filing.consent_terms
+// and filing.consent_sms).
+const ConsentVersionSMS = "appeal-consent-sms-2026-12-01"
+
 func (f filing) Name() string    { return f.name }
 func (f filing) Initial() string { return f.steps[0] }
 
@@ -141,12 +145,16 @@ func (f filing) Prompt(t *Turn, state string) Prompt {
 		}
 	case stepPhone:
 		choices := [][]Choice{{{Value: "share", Label: t.T("filing.share_phone", nil)}}}
+		if own, ok := ownPhone(t); ok {
+			// By SMS her number is known: the one she writes from.
+			choices = [][]Choice{{{Value: "own", Label: t.T("filing.own_phone", map[string]any{"Phone": azizayol.FormatPhone(own)})}}}
+		}
 		if f.kind == azizayol.KindConsultation {
 			choices = append(choices, []Choice{{Value: "anonymous", Label: t.T("filing.anonymous", nil)}})
 		}
 		return Prompt{Text: t.T(f.name+".phone", nil), Choices: choices, Ask: azizayol.AskContact, Nav: Nav{Back: true, Cancel: true}}
 	case stepConsent:
-		return Prompt{
+		p := Prompt{
 			Text: t.T("filing.consent", map[string]any{"Agency": f.agency(t).Names.In(t.Lang())}),
 			Choices: [][]Choice{
 				{{Value: "agree", Label: t.T("filing.agree", nil)}},
@@ -154,6 +162,12 @@ func (f filing) Prompt(t *Turn, state string) Prompt {
 			},
 			Nav: Nav{Back: true},
 		}
+		if t.sms() {
+			// What is kept, why and how long, then whom it goes to and the question:
+			// in one SMS reply it would be over three SMS in Cyrillic.
+			p.Notice = t.T("filing.consent_terms", nil)
+		}
+		return p
 	case stepReview:
 		return f.reviewPrompt(t)
 	}
@@ -194,6 +208,9 @@ func (f filing) Event(t *Turn, state string, in Input) (string, error) {
 		switch in.Choice {
 		case "agree":
 			t.Data()[keyConsent] = ConsentVersion
+			if t.sms() {
+				t.Data()[keyConsent] = ConsentVersionSMS
+			}
 			return f.next(t, stepConsent), nil
 		case "disagree":
 			t.Say("filing.no_consent", nil)
@@ -325,6 +342,15 @@ func (f filing) takePhone(t *Turn, in Input) (string, error) {
 		d[keyAnon] = "1"
 		t.SayHidingAsk("filing.anonymous_saved", nil)
 		return f.next(t, stepPhone), nil
+	case in.Choice == "own":
+		own, ok := ownPhone(t)
+		if !ok {
+			return "", unexpected(in)
+		}
+		d[keyPhone] = own
+		delete(d, keyAnon)
+		t.Say("filing.phone_saved", map[string]any{"Phone": azizayol.FormatPhone(own)})
+		return f.next(t, stepPhone), nil
 	case in.Choice == "share":
 		// Typed, not pressed: a channel without the contact button (SMS), or she
 		// typed the label. Ask for the number itself.
@@ -344,6 +370,14 @@ func (f filing) takePhone(t *Turn, in Input) (string, error) {
 		return f.next(t, stepPhone), nil
 	}
 	return "", unexpected(in)
+}
+
+// ownPhone is the number she writes from, when she writes by SMS.
+func ownPhone(t *Turn) (string, bool) {
+	if !t.sms() {
+		return "", false
+	}
+	return azizayol.NormalizePhone(t.User().Address)
 }
 
 // agency is who will answer the draft as it stands (the zero Agency before a topic).
@@ -373,10 +407,13 @@ func (f filing) reviewPrompt(t *Turn) Prompt {
 	} else {
 		lines = append(lines, t.T("filing.review_anonymous", nil))
 	}
-	if a := f.agency(t); a.ID != 0 {
+	// By SMS the summary leaves out who answers (the consent named it just before,
+	// the confirmation names it again) and quotes less of her words: it must fit three
+	// SMS in Cyrillic.
+	if a := f.agency(t); a.ID != 0 && !t.sms() {
 		lines = append(lines, t.T("filing.review_agency", map[string]any{"Agency": a.Names.In(t.Lang())}))
 	}
-	lines = append(lines, t.T("filing.review_text", map[string]any{"Text": excerpt(d[keyText], 300)}))
+	lines = append(lines, t.T("filing.review_text", map[string]any{"Text": excerpt(d[keyText], quoted(t, 300))}))
 	if n := len(files(d)); n > 0 {
 		lines = append(lines, t.T("filing.review_files", map[string]any{"Count": n}))
 	}
@@ -437,6 +474,17 @@ func due(t *Turn, a azizayol.Appeal) string {
 // date is a day as people in Uzbekistan write it: 07.12.2026, Tashkent time.
 func date(tm time.Time) string {
 	return tm.In(azizayol.Tashkent).Format("02.01.2006")
+}
+
+// smsQuote is how much of a long text (her words, an answer) a summary quotes by SMS.
+const smsQuote = 50
+
+// quoted is how much of a long text a summary quotes: n, or smsQuote by SMS.
+func quoted(t *Turn, n int) int {
+	if t.sms() {
+		return smsQuote
+	}
+	return n
 }
 
 // excerpt shortens a text to n characters for a summary.

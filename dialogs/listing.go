@@ -16,6 +16,19 @@ import (
 // PageSize is how many courses or vacancies one page shows.
 const PageSize = 5
 
+// numberedListing is about the most characters one listing takes on a channel without
+// buttons (SMS), where a page must fit numberedBudget with its title and options.
+const numberedListing = 180
+
+// pageSize is how many listings a page shows on her channel: by SMS two in Uzbek Latin
+// (GSM-7), one in Cyrillic and Russian (UCS-2).
+func pageSize(t *Turn) int {
+	if t.numbered() {
+		return max(1, numberedBudget(t.Lang())/numberedListing)
+	}
+	return PageSize
+}
+
 // Keys of a listing search in the session.
 const (
 	keyPage    = "page"
@@ -78,7 +91,7 @@ func filter(t *Turn) azizayol.ListingFilter {
 	page := currentPage(t)
 	f := azizayol.ListingFilter{
 		RegionCode: d[keyRegion], DistrictCode: d[keyDistrict], Field: d[keyField], Keyword: d[keyKeyword],
-		Now: t.Now(), Offset: page * PageSize, Limit: PageSize + 1, // one more: is there a next page?
+		Now: t.Now(), Offset: page * pageSize(t), Limit: pageSize(t) + 1, // one more: is there a next page?
 	}
 	if lat, err := strconv.ParseFloat(d[keyLat], 64); err == nil {
 		if lon, err := strconv.ParseFloat(d[keyLon], 64); err == nil {
@@ -110,7 +123,7 @@ func pager(t *Turn, more bool) [][]Choice {
 	return rows
 }
 
-// maxPage is the last page a button may name: 5,000 listings deep.
+// maxPage is the last page a button may name: 5,000 listings deep (2,000 on SMS).
 const maxPage = 1000
 
 func pageValue(n int) string { return "page:" + strconv.Itoa(n) }
@@ -164,8 +177,13 @@ func turnPage(t *Turn, kind azizayol.ListingKind, in Input) (ok bool, err error)
 }
 
 // clip is a listing's value as a page shows it: five listings must fit in one
-// Telegram message whatever a source writes.
-func clip(s string) string { return excerpt(s, 100) }
+// Telegram message whatever a source writes, two in three SMS.
+func clip(t *Turn, s string) string {
+	if t.sms() {
+		return excerpt(s, 30)
+	}
+	return excerpt(s, 100)
+}
 
 // pageTitle heads a page: what, where, and which of them.
 func pageTitle(t *Turn, id string, shown int) string {
@@ -175,7 +193,7 @@ func pageTitle(t *Turn, id string, shown int) string {
 	if d[keyLat] != "" {
 		place = t.T("listing.near_you", nil)
 	}
-	return t.T(id, map[string]any{"Place": place, "From": page*PageSize + 1, "To": page*PageSize + shown})
+	return t.T(id, map[string]any{"Place": place, "From": page*pageSize(t) + 1, "To": page*pageSize(t) + shown})
 }
 
 // money writes a sum of so'm with its thousands apart: 3 500 000.

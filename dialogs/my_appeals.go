@@ -62,7 +62,7 @@ func (MyAppeals) Prompt(t *Turn, state string) Prompt {
 	}
 	var rows [][]Choice
 	for _, a := range list {
-		label := a.Number + " · " + t.T("status."+string(a.Status), nil)
+		label := t.T("my_appeals.item", map[string]any{"Number": a.Number, "Status": t.T("status."+string(a.Status), nil)})
 		rows = append(rows, []Choice{{Value: "a" + strconv.FormatInt(a.ID, 10), Label: label}})
 	}
 	return Prompt{Text: t.T("my_appeals.list", nil), Choices: rows, Nav: Nav{Menu: true}}
@@ -97,13 +97,23 @@ func viewPrompt(t *Turn) Prompt {
 	})}
 	var last *azizayol.AppealMessage
 	for i, m := range thread {
+		if m.Author == azizayol.ByAgency {
+			last = &thread[i]
+		}
+		if t.sms() && i < len(thread)-1 {
+			// By SMS only the newest message, quoted: each answer came in full as an SMS
+			// of its own, and the view must fit three SMS.
+			continue
+		}
 		data := map[string]any{"Date": date(m.Created), "Text": m.Text, "Agency": a.Agency.Names.In(t.Lang())}
 		switch m.Author {
 		case azizayol.ByAgency:
+			if t.sms() {
+				data["Text"] = excerpt(m.Text, smsQuote)
+			}
 			lines = append(lines, "", t.T("my_appeals.from_agency", data))
-			last = &thread[i]
 		default:
-			data["Text"] = excerpt(m.Text, 500)
+			data["Text"] = excerpt(m.Text, quoted(t, 500))
 			lines = append(lines, "", t.T("my_appeals.from_her", data))
 		}
 		if n := len(m.Attachments); n > 0 {

@@ -65,8 +65,13 @@ func (t *Turn) SetLang(l azizayol.Lang) { t.sess.Lang = l }
 func (t *Turn) Data() map[string]string { return t.sess.Data }
 
 // T returns a text in her language. String values in data are HTML-escaped: they may
-// have come from her.
+// have come from her. By SMS, where every 70 Cyrillic or 160 Latin characters are one
+// more SMS, the text's short variant "<id>_sms" is taken when the message files have
+// one.
 func (t *Turn) T(id string, data map[string]any) string {
+	if t.sms() && locales.Has(t.sess.Lang, id+"_sms") {
+		id += "_sms"
+	}
 	safe := make(map[string]any, len(data))
 	for k, v := range data {
 		if s, ok := v.(string); ok {
@@ -80,6 +85,16 @@ func (t *Turn) T(id string, data map[string]any) string {
 	}
 	return s
 }
+
+// sms tells whether she writes by SMS: the texts are the short ones, her phone number
+// is her address, and the navigation words are typed, not listed (the SMS greeting and
+// menu name them once).
+func (t *Turn) sms() bool { return t.user.Channel == azizayol.SMS }
+
+// numbered tells whether her channel has no buttons (SMS, the terminal): options are
+// typed by number, a long list comes in parts, and nothing can be shared (no contact,
+// no location).
+func (t *Turn) numbered() bool { return t.user.Channel.Numbered() }
 
 // Say sends a text in her language before the next prompt.
 func (t *Turn) Say(id string, data map[string]any) {

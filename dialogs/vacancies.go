@@ -99,8 +99,8 @@ func vacanciesPage(t *Turn) Prompt {
 	if err != nil {
 		t.fail(err)
 	}
-	more := len(list) > PageSize
-	list = list[:min(len(list), PageSize)]
+	more := len(list) > pageSize(t)
+	list = list[:min(len(list), pageSize(t))]
 	if len(list) == 0 {
 		return noneHere(t, "vacancies.none")
 	}
@@ -114,8 +114,11 @@ func vacanciesPage(t *Turn) Prompt {
 	return Prompt{Text: strings.Join(parts, "\n\n"), Choices: pager(t, more), Nav: Nav{Back: true, Menu: true}}
 }
 
+// vacancyText is one vacancy of a page. By SMS it is the title, the employer, the
+// salary and the phone: the employer says the rest when she calls.
 func vacancyText(t *Turn, v azizayol.Vacancy) string {
-	lines := []string{"<b>" + html.EscapeString(clip(v.Title)) + "</b>", t.T("vacancies.employer", map[string]any{"Employer": clip(v.Employer)})}
+	full := !t.sms()
+	lines := []string{"<b>" + html.EscapeString(clip(t, v.Title)) + "</b>", t.T("vacancies.employer", map[string]any{"Employer": clip(t, v.Employer)})}
 	switch {
 	case v.SalaryMin > 0 && v.SalaryMax > v.SalaryMin:
 		lines = append(lines, t.T("vacancies.salary", map[string]any{"Min": money(v.SalaryMin), "Max": money(v.SalaryMax)}))
@@ -124,15 +127,17 @@ func vacancyText(t *Turn, v azizayol.Vacancy) string {
 	case v.SalaryMax > 0:
 		lines = append(lines, t.T("vacancies.salary_upto", map[string]any{"Max": money(v.SalaryMax)}))
 	}
-	if v.Schedule != "" {
-		lines = append(lines, t.T("vacancies.schedule", map[string]any{"Schedule": clip(v.Schedule)}))
+	if v.Schedule != "" && full {
+		lines = append(lines, t.T("vacancies.schedule", map[string]any{"Schedule": clip(t, v.Schedule)}))
 	}
-	if v.Address != "" {
-		lines = append(lines, t.T("courses.address", map[string]any{"Address": clip(v.Address)}))
+	if v.Address != "" && full {
+		lines = append(lines, t.T("courses.address", map[string]any{"Address": clip(t, v.Address)}))
 	}
 	if v.Contact != "" {
-		lines = append(lines, t.T("courses.phone", map[string]any{"Phone": clip(azizayol.FormatPhone(v.Contact))}))
+		lines = append(lines, t.T("courses.phone", map[string]any{"Phone": clip(t, azizayol.FormatPhone(v.Contact))}))
 	}
-	lines = append(lines, t.T("vacancies.posted", map[string]any{"Date": date(v.Posted)}))
+	if full {
+		lines = append(lines, t.T("vacancies.posted", map[string]any{"Date": date(v.Posted)}))
+	}
 	return strings.Join(lines, "\n")
 }

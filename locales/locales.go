@@ -32,6 +32,7 @@ var (
 	bundle     *i18n.Bundle
 	localizers map[azizayol.Lang]*i18n.Localizer
 	messageIDs []string
+	has        map[azizayol.Lang]map[string]bool // the messages each file has
 )
 
 // load parses the embedded files once. A broken file is a bug the tests catch, so it
@@ -40,10 +41,15 @@ func load() {
 	bundle = i18n.NewBundle(language.Make(string(azizayol.UzLatn)))
 	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	localizers = map[azizayol.Lang]*i18n.Localizer{}
+	has = map[azizayol.Lang]map[string]bool{}
 	for _, lang := range azizayol.Langs {
 		mf, err := bundle.LoadMessageFileFS(files, Files[lang])
 		if err != nil {
 			panic(fmt.Sprintf("locales: load %s: %v", Files[lang], err))
+		}
+		has[lang] = map[string]bool{}
+		for _, m := range mf.Messages {
+			has[lang][m.ID] = true
 		}
 		if lang == azizayol.UzLatn {
 			for _, m := range mf.Messages {
@@ -61,6 +67,13 @@ func load() {
 func MessageIDs() []string {
 	loadOnce.Do(load)
 	return messageIDs
+}
+
+// Has tells whether lang has message id: for the optional variants of a text (the
+// shorter "<id>_sms" one).
+func Has(lang azizayol.Lang, id string) bool {
+	loadOnce.Do(load)
+	return has[lang][id]
 }
 
 // Text returns message id in lang, filled in with data. Values in data are put in as
