@@ -63,6 +63,19 @@ type User struct {
 	New      bool // first seen in this message
 }
 
+// FirstLang is the language to speak to her in before she has chosen one: hers if
+// known, else the one her channel hints (Telegram's client language, the script of an
+// SMS), else Uzbek Latin.
+func (u User) FirstLang(hint string) Lang {
+	if u.Lang != "" {
+		return u.Lang
+	}
+	if l, ok := ParseLang(hint); ok {
+		return l
+	}
+	return UzLatn
+}
+
 // Session is one user's place in the conversation, kept in Redis with an idle TTL and
 // restored on every message.
 type Session struct {

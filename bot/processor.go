@@ -3,9 +3,9 @@ package bot
 import (
 	"context"
 	"fmt"
-	"strings"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -156,7 +156,7 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 				return err
 			}
 			u.OptedOut = false
-			text, err := locales.Text(langOf(u, in), "sms.started", nil)
+			text, err := locales.Text(u.FirstLang(in.LangHint), "sms.started", nil)
 			if err != nil {
 				return err
 			}
@@ -255,11 +255,11 @@ func optOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.In
 	if err := tx.SetOptedOut(ctx, u.ID, true); err != nil {
 		return err
 	}
-	text, err := locales.Text(langOf(u, in), "sms.stopped", nil)
+	text, err := locales.Text(u.FirstLang(in.LangHint), "sms.stopped", nil)
 	if err != nil {
 		return err
 	}
-	return tx.Enqueue(ctx, u, azizayol.Outbound{Text: text, Lang: langOf(u, in), Always: true})
+	return tx.Enqueue(ctx, u, azizayol.Outbound{Text: text, Lang: u.FirstLang(in.LangHint), Always: true})
 }
 
 // optedOut answers a woman who sent STOP only when she writes of danger.
@@ -267,11 +267,11 @@ func optedOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.
 	if _, danger := crisis.Default().Match(in.Text); !danger {
 		return nil
 	}
-	text, err := locales.Text(langOf(u, in), "sms.hotline", nil)
+	text, err := locales.Text(u.FirstLang(in.LangHint), "sms.hotline", nil)
 	if err != nil {
 		return err
 	}
-	return tx.Enqueue(ctx, u, azizayol.Outbound{Text: text, Lang: langOf(u, in), Always: true})
+	return tx.Enqueue(ctx, u, azizayol.Outbound{Text: text, Lang: u.FirstLang(in.LangHint), Always: true})
 }
 
 // otherScript reports the Uzbek script an SMS is written in when it is not the one
@@ -288,17 +288,6 @@ func otherScript(u azizayol.User, in azizayol.Inbound) (azizayol.Lang, bool) {
 		return azizayol.UzLatn, true
 	}
 	return "", false
-}
-
-// langOf is her language, or the one her message is written in before she chose.
-func langOf(u azizayol.User, in azizayol.Inbound) azizayol.Lang {
-	if u.Lang != "" {
-		return u.Lang
-	}
-	if l, ok := azizayol.ParseLang(in.LangHint); ok {
-		return l
-	}
-	return azizayol.UzLatn
 }
 
 func apology(u azizayol.User, sess *azizayol.Session) azizayol.Outbound {

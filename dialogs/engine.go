@@ -157,7 +157,7 @@ func Standard(crisis Crisis, idle time.Duration, now azizayol.Clock) *Engine {
 func (e *Engine) Handle(ctx context.Context, store azizayol.Store, u azizayol.User, sess *azizayol.Session, in azizayol.Inbound) (*azizayol.Session, []azizayol.Outbound, error) {
 	fresh := sess == nil
 	if fresh {
-		sess = &azizayol.Session{Lang: firstLang(u, in)}
+		sess = &azizayol.Session{Lang: u.FirstLang(in.LangHint)}
 	} else {
 		sess = cloneSession(sess)
 		if d := e.dialogs[sess.Dialog]; d == nil || !hasState(d, sess.State) {
@@ -171,6 +171,12 @@ func (e *Engine) Handle(ctx context.Context, store azizayol.Store, u azizayol.Us
 	e.handle(t, fresh, in)
 	if t.err != nil {
 		return nil, nil, t.err
+	}
+	if t.sess.Dialog == EmergencyDialog {
+		// The emergency guidance is never held back (by the day's SMS cap).
+		for i := range t.out {
+			t.out[i].Always = true
+		}
 	}
 	if t.ended {
 		return nil, t.out, nil
@@ -682,16 +688,6 @@ func hasState(d Dialog, state string) bool {
 		}
 	}
 	return false
-}
-
-func firstLang(u azizayol.User, in azizayol.Inbound) azizayol.Lang {
-	if u.Lang != "" {
-		return u.Lang
-	}
-	if l, ok := azizayol.ParseLang(in.LangHint); ok {
-		return l
-	}
-	return azizayol.UzLatn
 }
 
 func cloneSession(s *azizayol.Session) *azizayol.Session {

@@ -1714,3 +1714,18 @@ func TestDialogContract(t *testing.T) {
 		}
 	})
 }
+
+// The emergency guidance, and every page of it, is marked to be sent whatever holds
+// other messages back (the day's SMS cap); the menu is not.
+func TestEmergencyIsAlwaysSent(t *testing.T) {
+	c := inMenu(t, azizayol.UzLatn)
+	if o := prompt(t, c.out); o.Always {
+		t.Errorf("the menu is marked Always")
+	}
+	c.choose(choiceSOS)
+	for _, o := range c.out {
+		if !o.Always {
+			t.Errorf("guidance not marked Always: %q", o.Text)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/locales"
 )
 
 // The keywords work in every language and case, alone; in a sentence they are words.
@@ -101,7 +102,7 @@ func TestDailyCap(t *testing.T) {
 	if _, err := c.Send(context.Background(), msg(5, true)); err != nil {
 		t.Errorf("a message she asked for after the cap: %v", err)
 	}
-	want := []string{"aa1 Xabar 1", "aa2 Xabar 2", "aa3c Aziz-ayol.uz: bugungi SMS chegarasi tugadi. Javoblar 02.12.2026 00:00 dan yana keladi. Xavf bo'lsa: 102 yoki 1146.", "aa5 Xabar 5"}
+	want := []string{"aa1 Xabar 1", "aa2 Xabar 2", "aa3c Aziz-ayol.uz: bugungi SMS chegarasi tugadi, bugun boshqa SMS kelmaydi. 02.12.2026 00:00 dan keyin yozing: idora javoblari MUROJAATLARIM bo'limida saqlanadi. Xavf bo'lsa: 102 yoki 1146.", "aa5 Xabar 5"}
 	if strings.Join(p.sent, "\n") != strings.Join(want, "\n") {
 		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(p.sent, "\n"), strings.Join(want, "\n"))
 	}
@@ -139,6 +140,24 @@ func TestParseReports(t *testing.T) {
 	for _, bad := range []string{`{"status":"DELIVRD"}`, `not json`, `{"id":"x"}`} {
 		if _, err := parseReports("http", "application/json", []byte(bad)); err == nil {
 			t.Errorf("report %s was read", bad)
+		}
+	}
+}
+
+// The channel's own texts (STOP, START, the cap, the hotline after STOP) fit three
+// SMS in every language, with the longest time written in.
+func TestOwnTextsFitTheBudget(t *testing.T) {
+	for _, lang := range azizayol.Langs {
+		for _, id := range []string{"sms.stopped", "sms.started", "sms.cap", "sms.hotline"} {
+			text, err := locales.Text(lang, id, map[string]any{"Time": "31.12.2026 00:00"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			enc, parts, units := Segments(Render(azizayol.Outbound{Text: text}, lang))
+			t.Logf("%-7s %-12s %d %s %d", lang, id, parts, enc, units)
+			if parts > 3 || lang == azizayol.UzLatn && enc != "GSM-7" {
+				t.Errorf("%s %s: %d segments of %s", lang, id, parts, enc)
+			}
 		}
 	}
 }
