@@ -66,8 +66,7 @@ func (d *Desk) Answer(ctx context.Context, appealID int64, staff, text string) e
 			return nil, err
 		}
 		msg, err := notice(a, "notice.answer", map[string]any{"Text": text})
-		// A long answer reaches her in several messages, the button under the last.
-		return bot.Split(msg, bot.MaxMessage), err
+		return []azizayol.Outbound{msg}, err
 	})
 }
 
@@ -109,7 +108,9 @@ func (d *Desk) change(ctx context.Context, appealID int64, fn func(azizayol.Tx, 
 			return err
 		}
 		notified = u.ID
-		return tx.Enqueue(ctx, u, msgs...)
+		// A long answer reaches her in several messages (by SMS, of three segments at
+		// most), the button under the last.
+		return tx.Enqueue(ctx, u, bot.SplitFor(u, msgs...)...)
 	})
 	if err != nil {
 		return fmt.Errorf("admin: appeal %d: %w", appealID, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/azizayol/azizayol"
 	"github.com/azizayol/azizayol/admin"
+	"github.com/azizayol/azizayol/bot/sms"
 	"github.com/azizayol/azizayol/dialogs"
 	"github.com/azizayol/azizayol/internal/testenv"
 	"github.com/azizayol/azizayol/postgres"
@@ -18,10 +19,15 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 // filed makes a woman with lang and files an appeal of hers.
 func filed(t *testing.T, db *postgres.DB, address string, lang azizayol.Lang) azizayol.Appeal {
+	return filedOn(t, db, azizayol.Telegram, address, lang)
+}
+
+// filedOn is filed on a channel.
+func filedOn(t *testing.T, db *postgres.DB, channel azizayol.Channel, address string, lang azizayol.Lang) azizayol.Appeal {
 	t.Helper()
 	var a azizayol.Appeal
 	err := db.Do(context.Background(), func(tx azizayol.Tx) error {
-		u, err := tx.User(context.Background(), azizayol.Telegram, address)
+		u, err := tx.User(context.Background(), channel, address)
 		if err != nil {
 			return err
 		}
@@ -137,5 +143,33 @@ func TestLongAnswerIsSplit(t *testing.T) {
 	// Parts are cut at spaces: compare without them.
 	if got := strings.Join(strings.Fields(whole.String()), ""); !strings.Contains(got, strings.Join(strings.Fields(answer), "")) {
 		t.Errorf("the answer did not arrive whole")
+	}
+}
+
+// By SMS a long answer comes in SMS of three segments at most, whole.
+func TestLongAnswerBySMS(t *testing.T) {
+	for _, lang := range []azizayol.Lang{azizayol.UzLatn, azizayol.Ru} {
+		db := testenv.DB(t)
+		desk := admin.NewDesk(db, func(int64) {}, time.Now)
+		a := filedOn(t, db, azizayol.SMS, "998901234567", lang)
+		answer := strings.Repeat("Hujjatlaringizni tuman hokimligiga olib keling. ", 30)
+		if lang == azizayol.Ru {
+			answer = strings.Repeat("Принесите документы в хокимият района. ", 30)
+		}
+		if err := desk.Answer(context.Background(), a.ID, "op", answer); err != nil {
+			t.Fatal(err)
+		}
+		out := outbox(t, db)
+		var whole strings.Builder
+		for i, m := range out {
+			if enc, parts, _ := sms.Segments(sms.Render(m, lang)); parts > 3 {
+				t.Errorf("%s: part %d of %d is %d segments of %s", lang, i+1, len(out), parts, enc)
+			}
+			whole.WriteString(m.PlainText())
+		}
+		if got := strings.Join(strings.Fields(whole.String()), ""); !strings.Contains(got, strings.Join(strings.Fields(answer), "")) {
+			t.Errorf("%s: the answer did not arrive whole", lang)
+		}
+		t.Logf("%s: an answer of %d characters in %d SMS messages", lang, len([]rune(answer)), len(out))
 	}
 }

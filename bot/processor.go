@@ -224,10 +224,7 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 			replies[i].Always = true
 		}
 	}
-	msgs := first
-	for _, r := range replies {
-		msgs = append(msgs, Split(r, MaxMessage)...)
-	}
+	msgs := append(first, SplitFor(u, replies...)...)
 	if err := tx.Enqueue(ctx, u, acknowledged(in.Ack, msgs)...); err != nil {
 		return err
 	}

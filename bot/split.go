@@ -11,6 +11,35 @@ import (
 // HTML source: under Telegram's 4096 characters after entity parsing, with room left.
 const MaxMessage = 4000
 
+// MaxFor is the longest message (in UTF-16 units) to send her at once on her channel:
+// MaxMessage on Telegram; by SMS three segments, 3×153 GSM-7 characters in Uzbek
+// Latin or 3×67 UCS-2 ones otherwise (bot/sms sends them so), less room for the
+// numbered options, for an SMS longer than
+// that is refused by some aggregators and costs her patience.
+func MaxFor(u azizayol.User, lang azizayol.Lang) int {
+	// Room is left for the options numbered after the text of the last part.
+	switch {
+	case u.Channel != azizayol.SMS:
+		return MaxMessage
+	case lang == azizayol.UzLatn:
+		return 3*153 - 60
+	}
+	return 3*67 - 40
+}
+
+// SplitFor splits every message for her channel (see MaxFor).
+func SplitFor(u azizayol.User, msgs ...azizayol.Outbound) []azizayol.Outbound {
+	var out []azizayol.Outbound
+	for _, m := range msgs {
+		lang := m.Lang
+		if lang == "" {
+			lang = u.FirstLang("")
+		}
+		out = append(out, Split(m, MaxFor(u, lang))...)
+	}
+	return out
+}
+
 // Split cuts a long message into messages of at most max UTF-16 units: at a line
 // break in the second half of a part, else at a space, else anywhere between
 // characters, never inside an HTML tag or entity. Tags open at a cut are closed there
