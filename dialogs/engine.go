@@ -245,6 +245,9 @@ func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 		e.reprompt(t)
 		return
 	}
+	// Anything else she does starts a list at its first part again (a page turned in
+	// the same step is a new list).
+	delete(t.sess.Data, keyOptions)
 	switch choice {
 	case choiceSOS:
 		e.interrupt(t)
@@ -543,6 +546,11 @@ func globalButton(in azizayol.Inbound, prefix string) (id string, ok bool) {
 // them: the one place that decides them, for what she sees (reprompt) and for what a
 // typed number means (choice).
 func (e *Engine) buttons(t *Turn, p Prompt) [][]azizayol.Button {
+	return e.options(t, p, true)
+}
+
+// options are the step's options: the part she sees (part true), or all of them.
+func (e *Engine) options(t *Turn, p Prompt, part bool) [][]azizayol.Button {
 	var rows [][]azizayol.Button
 	for _, row := range p.Choices {
 		var r []azizayol.Button
@@ -574,7 +582,9 @@ func (e *Engine) buttons(t *Turn, p Prompt) [][]azizayol.Button {
 			always = append(always, []azizayol.Button{t.button(Choice{Value: choiceSOS, Label: t.T("menu.emergency", nil)})})
 		}
 	}
-	if t.numbered() {
+	// By SMS a long list comes in parts; the emergency guidance never does: every way
+	// on from it is listed, and her "go back" is always there.
+	if part && t.sms() && t.sess.Dialog != EmergencyDialog {
 		rows = e.part(t, p.Text, rows, always)
 	}
 	return append(rows, always...)
@@ -668,7 +678,12 @@ func (e *Engine) choice(t *Turn, in azizayol.Inbound) (value string, stale bool)
 		// Where she writes her own words, "3" may be part of them on Telegram, which
 		// has buttons; on a channel of numbered options it is the option she sees.
 		numbers := t.User().Channel.Numbered() || !e.takesWords(t.sess.Dialog, t.sess.State)
-		return matchTyped(in.Text, e.buttons(t, p), numbers), false
+		if v := matchTyped(in.Text, e.buttons(t, p), numbers); v != "" {
+			return v, false
+		}
+		// A label she types is the option, whether or not it is in the part she sees
+		// (a text may name an option of another part).
+		return matchTyped(in.Text, e.options(t, p, false), false), false
 	}
 	return "", false
 }

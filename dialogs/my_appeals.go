@@ -124,6 +124,11 @@ func viewPrompt(t *Turn) Prompt {
 	if a.Status.Open() {
 		rows = append(rows, []Choice{{Value: "add", Label: t.T("my_appeals.add", nil)}})
 	}
+	if t.sms() && last != nil {
+		// The view quotes the answer: its whole text, in as many SMS as it takes, on
+		// request (an answer withheld by the day's cap is read here).
+		rows = append(rows, []Choice{{Value: "read", Label: t.T("my_appeals.read", nil)}})
+	}
 	if last != nil && last.Rating == 0 {
 		rows = append(rows, []Choice{
 			{Value: "helpful", Label: t.T("my_appeals.helpful", nil)},
@@ -153,11 +158,18 @@ func (MyAppeals) Event(t *Turn, state string, in Input) (string, error) {
 			t.Resume()
 			return "", nil
 		}
-		a, _, found := shown(t)
+		a, thread, found := shown(t)
 		if !found {
 			break
 		}
 		switch in.Choice {
+		case "read":
+			for i := len(thread) - 1; i >= 0; i-- {
+				if m := thread[i]; m.Author == azizayol.ByAgency {
+					t.Say("my_appeals.from_agency", map[string]any{"Date": date(m.Created), "Text": m.Text, "Agency": a.Agency.Names.In(t.Lang())})
+					return "", nil
+				}
+			}
 		case "add":
 			if !a.Status.Open() {
 				return "", Refuse("my_appeals.closed", nil)

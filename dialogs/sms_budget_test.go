@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/bot"
 	"github.com/azizayol/azizayol/bot/sms"
 	"github.com/azizayol/azizayol/crisis"
 	"github.com/azizayol/azizayol/internal/testenv"
@@ -86,8 +87,12 @@ func (w *smsWalk) handle(sess *azizayol.Session, in azizayol.Inbound) (next *azi
 		} else {
 			key = messageKey(lang, o.Text)
 		}
-		c := w.table.add(key, lang, o)
-		segments += c.parts
+		// As the processor queues it: a long text (her answer read whole) in SMS of
+		// three segments at most.
+		for _, part := range bot.SplitFor(azizayol.User{Channel: azizayol.SMS, Lang: lang}, o) {
+			c := w.table.add(key, lang, part)
+			segments += c.parts
+		}
 	}
 	w.store.calls = nil
 	return next, out, segments

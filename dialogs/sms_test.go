@@ -142,3 +142,34 @@ func TestPhoneStepOffersHerNumberBySMS(t *testing.T) {
 		}
 	}
 }
+
+// A label she types is taken even when its option is in another part; the emergency
+// guidance is never cut into parts, so "go back" it names is always an option.
+func TestSMSTypedLabelsAndEmergencyWhole(t *testing.T) {
+	db := testenv.DB(t)
+	for _, lang := range azizayol.Langs {
+		c := smsChat(t, db, lang)
+		c.text(c.number("appeal"))
+		c.text(c.number("housing"))
+		regions, err := c.store.Regions(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := regions[len(regions)-1] // Tashkent city: in the last part
+		c.text(last.Names.In(lang))
+		if c.sess.Data[keyRegion] != last.Code {
+			t.Errorf("%s: typing %q chose %q", lang, last.Names.In(lang), c.sess.Data[keyRegion])
+		}
+		c.text("yordam") // a crisis word, whatever the step
+		for _, o := range c.out {
+			for _, v := range values(o) {
+				if strings.HasPrefix(v, choiceMore) {
+					t.Errorf("%s: the emergency guidance comes in parts: %v", lang, values(o))
+				}
+			}
+		}
+		if c.number(choiceResume) == "" {
+			t.Errorf("%s: no way back under the guidance: %v", lang, values(prompt(t, c.out)))
+		}
+	}
+}

@@ -49,11 +49,14 @@ func matchTyped(text string, rows [][]azizayol.Button, numbers bool) string {
 }
 
 // normalize lowercases and keeps only letters, digits and single spaces, so "⬅️ Orqaga",
-// "orqaga" and "ORQAGA!" compare equal, and oʻ, o' and o` too.
+// "orqaga" and "ORQAGA!" compare equal, and oʻ, o' and o` too, and ё and е.
 func normalize(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range strings.ToLower(s) {
+		if r == 'ё' {
+			r = 'е' // phones often lack ё: "еще" is «Ещё»
+		}
 		switch {
 		case unicode.IsLetter(r) && r != 'ʻ' && r != 'ʼ' || unicode.IsDigit(r):
 			if space && b.Len() > 0 {

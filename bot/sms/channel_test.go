@@ -102,7 +102,7 @@ func TestDailyCap(t *testing.T) {
 	if _, err := c.Send(context.Background(), msg(5, true)); err != nil {
 		t.Errorf("a message she asked for after the cap: %v", err)
 	}
-	want := []string{"aa1 Xabar 1", "aa2 Xabar 2", "aa3c Aziz-ayol.uz: bugungi SMS chegarasi tugadi, bugun boshqa SMS kelmaydi. 02.12.2026 00:00 dan keyin yozing: idora javoblari MUROJAATLARIM bo'limida saqlanadi. Xavf bo'lsa: 102 yoki 1146.", "aa5 Xabar 5"}
+	want := []string{"aa1 Xabar 1", "aa2 Xabar 2", "aa3c Aziz-ayol.uz: bugungi SMS chegarasi tugadi, bugun boshqa SMS kelmaydi. 02.12.2026 00:00 dan keyin yozing: idora javoblari saqlanadi - MENYU, keyin \"Murojaatlarim\". Xavf bo'lsa: 102 yoki 1146.", "aa5 Xabar 5"}
 	if strings.Join(p.sent, "\n") != strings.Join(want, "\n") {
 		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(p.sent, "\n"), strings.Join(want, "\n"))
 	}
