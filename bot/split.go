@@ -11,31 +11,36 @@ import (
 // HTML source: under Telegram's 4096 characters after entity parsing, with room left.
 const MaxMessage = 4000
 
-// MaxFor is the longest message (in UTF-16 units) to send her at once on her channel:
-// MaxMessage on Telegram; by SMS three segments, 3×153 GSM-7 characters in Uzbek
-// Latin or 3×67 UCS-2 ones otherwise (bot/sms sends them so), less room for the
-// numbered options, for an SMS longer than
-// that is refused by some aggregators and costs her patience.
-func MaxFor(u azizayol.User, lang azizayol.Lang) int {
-	// Room is left for the options numbered after the text of the last part.
-	switch {
-	case u.Channel != azizayol.SMS:
+// MaxFor is the longest text (in UTF-16 units) of a message to her on her channel:
+// MaxMessage on Telegram; by SMS three segments — 3×153 GSM-7 characters in Uzbek
+// Latin or 3×67 UCS-2 ones otherwise (bot/sms sends them so) — less what the message's
+// numbered options take after the text. A longer SMS is refused by some aggregators
+// and costs her patience.
+func MaxFor(u azizayol.User, m azizayol.Outbound) int {
+	if u.Channel != azizayol.SMS {
 		return MaxMessage
-	case lang == azizayol.UzLatn:
-		return 3*153 - 60
 	}
-	return 3*67 - 40
+	lang := m.Lang
+	if lang == "" {
+		lang = u.FirstLang("")
+	}
+	budget := 3 * 67
+	if lang == azizayol.UzLatn {
+		budget = 3 * 153
+	}
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			budget -= utf16Len(b.Label) + 4 // " 12 " and the label
+		}
+	}
+	return max(budget, 67)
 }
 
 // SplitFor splits every message for her channel (see MaxFor).
 func SplitFor(u azizayol.User, msgs ...azizayol.Outbound) []azizayol.Outbound {
 	var out []azizayol.Outbound
 	for _, m := range msgs {
-		lang := m.Lang
-		if lang == "" {
-			lang = u.FirstLang("")
-		}
-		out = append(out, Split(m, MaxFor(u, lang))...)
+		out = append(out, Split(m, MaxFor(u, m))...)
 	}
 	return out
 }
