@@ -21,8 +21,19 @@ ALTER TABLE outbox ADD CONSTRAINT outbox_status_check
 ALTER TABLE outbox ADD COLUMN delivery text CHECK (delivery IN ('delivered', 'failed', 'expired'));
 ALTER TABLE outbox ADD COLUMN delivery_at timestamptz;
 CREATE INDEX outbox_external ON outbox (channel, external_id) WHERE external_id IS NOT NULL;
+-- A report that comes before its send is recorded (the provider was quicker than our
+-- commit) waits here, and is applied when it is; the ones of no message of ours go
+-- after two days.
+CREATE TABLE early_reports (
+    channel     text        NOT NULL,
+    external_id text        NOT NULL,
+    delivery    text        NOT NULL,
+    at          timestamptz NOT NULL,
+    PRIMARY KEY (channel, external_id)
+);
 
 -- +goose Down
+DROP TABLE early_reports;
 DROP INDEX outbox_external;
 ALTER TABLE outbox DROP COLUMN delivery_at;
 ALTER TABLE outbox DROP COLUMN delivery;

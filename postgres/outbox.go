@@ -106,8 +106,12 @@ func recordDelivery(ctx context.Context, tx pgx.Tx, m azizayol.OutboxMessage, d 
 	var err error
 	switch d.Status {
 	case azizayol.Sent:
-		_, err = tx.Exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1,
-			external_id = $2 WHERE id = $1`, m.ID, d.ExternalID)
+		// With a report that came before this commit, if there is one.
+		_, err = tx.Exec(ctx, `
+			WITH early AS (DELETE FROM early_reports WHERE channel = $3 AND external_id = $2 AND $2 <> '' RETURNING delivery, at)
+			UPDATE outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1, external_id = $2,
+			       delivery = (SELECT delivery FROM early), delivery_at = (SELECT at FROM early)
+			WHERE id = $1`, m.ID, d.ExternalID, string(m.Channel))
 	case azizayol.RetryLater:
 		// A wait our own limiter asked for is not a failed attempt; a failure is.
 		failed := 0
@@ -168,15 +172,26 @@ func (db *DB) EachOutbox(ctx context.Context, fn func(azizayol.Outbound)) error 
 }
 
 // RecordReport records what a channel's provider reported of a message it took, found
-// by the id the provider gave it. A report for no message we know (another system's,
-// or one from before its send was recorded) changes nothing: found is false. A later
-// report replaces an earlier one: "failed" after "delivered" does not happen, but a
-// retried report must not fail.
+// by the id the provider gave it. A report that comes before the send is recorded (the
+// provider answered the report before our commit) is kept and applied when the send is
+// recorded: found is false then, and for a report of no message of ours, which is
+// dropped after two days.
 func (db *DB) RecordReport(ctx context.Context, channel azizayol.Channel, externalID string, r azizayol.DeliveryReport, at time.Time) (found bool, err error) {
 	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET delivery = $3, delivery_at = $4
 		WHERE channel = $1 AND external_id = $2 AND status = 'sent'`, string(channel), externalID, string(r), at)
 	if err != nil {
 		return false, fmt.Errorf("postgres: record delivery report %s %s: %w", channel, externalID, err)
 	}
-	return tag.RowsAffected() > 0, nil
+	if tag.RowsAffected() > 0 {
+		return true, nil
+	}
+	_, err = db.pool.Exec(ctx, `
+		WITH old AS (DELETE FROM early_reports WHERE at < $4::timestamptz - interval '2 days')
+		INSERT INTO early_reports (channel, external_id, delivery, at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (channel, external_id) DO UPDATE SET delivery = excluded.delivery, at = excluded.at`,
+		string(channel), externalID, string(r), at)
+	if err != nil {
+		return false, fmt.Errorf("postgres: keep delivery report %s %s: %w", channel, externalID, err)
+	}
+	return false, nil
 }

@@ -1063,4 +1063,22 @@ func TestSendNextOptedOutAndReports(t *testing.T) {
 	if n := count(t, raw, `SELECT count(*) FROM outbox WHERE delivery = 'delivered' AND delivery_at IS NOT NULL`); n != 1 {
 		t.Errorf("%d delivered", n)
 	}
+
+	// A report quicker than the commit of its send waits for it.
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+		if err := tx.SetOptedOut(ctx, u.ID, false); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, u, azizayol.Outbound{Text: "quick"})
+	})
+	if found, err := db.RecordReport(t.Context(), azizayol.SMS, "ext-quick", azizayol.NotDelivered, time.Now()); found || err != nil {
+		t.Errorf("a report before its send: %v, %v", found, err)
+	}
+	sendAll()
+	if n := count(t, raw, `SELECT count(*) FROM outbox WHERE external_id = 'ext-quick' AND delivery = 'failed'`); n != 1 {
+		t.Error("the early report was not applied when the send was recorded")
+	}
+	if n := count(t, raw, `SELECT count(*) FROM early_reports`); n != 2 {
+		t.Errorf("%d early reports left, want the two of no message", n)
+	}
 }
