@@ -137,6 +137,9 @@ type Tx interface {
 	SetBlocked(ctx context.Context, userID int64, blocked bool) error
 	// SetOptedOut records her STOP (true) or START (false) on SMS.
 	SetOptedOut(ctx context.Context, userID int64, out bool) error
+	// RequeueNotices queues again the notices (Outbound.Notice) withheld from her in
+	// the last 30 days, after her START; it returns how many.
+	RequeueNotices(ctx context.Context, userID int64) (int, error)
 	// SetPhone records a phone number the channel vouches for (her own contact shared
 	// on Telegram): she is one woman with her SMS number, if she has one.
 	SetPhone(ctx context.Context, userID int64, phone string) error

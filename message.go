@@ -75,6 +75,9 @@ type Outbound struct {
 	// Always: sent even when she has opted out — the confirmation of her STOP, and the
 	// hotline numbers she asks for after it.
 	Always bool `json:"always,omitempty"`
+	// Notice: an agency's word on her appeal (an answer, a change of status). Held back
+	// by her STOP, it is queued again when she sends START.
+	Notice bool `json:"notice,omitempty"`
 }
 
 // Errors a channel returns from Send, so the outbox reads like its policy.

@@ -151,5 +151,6 @@ func notice(a azizayol.Appeal, id string, data map[string]any) (azizayol.Outboun
 	return azizayol.Outbound{
 		Text:    text,
 		Buttons: [][]azizayol.Button{{{Label: label, Data: dialogs.AppealButton(a.ID)}}},
+		Notice:  true,
 	}, nil
 }

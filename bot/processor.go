@@ -144,6 +144,7 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 		u.Blocked = false
 	}
 	var first []azizayol.Outbound // said before the dialog's replies
+	started := false              // she sent START after a STOP
 	switch {
 	case in.Kind == azizayol.KindOptOut && u.OptedOut:
 		return nil // confirmed the first time
@@ -155,6 +156,7 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 			if err := tx.SetOptedOut(ctx, u.ID, false); err != nil {
 				return err
 			}
+			started = true
 			u.OptedOut = false
 			text, err := locales.Text(u.FirstLang(in.LangHint), "sms.started", nil)
 			if err != nil {
@@ -227,6 +229,12 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 	msgs := append(first, SplitFor(u, replies...)...)
 	if err := tx.Enqueue(ctx, u, acknowledged(in.Ack, msgs)...); err != nil {
 		return err
+	}
+	if started {
+		// What the agencies sent her meanwhile comes now, after the menu.
+		if _, err := tx.RequeueNotices(ctx, u.ID); err != nil {
+			return err
+		}
 	}
 	*replied = u.ID
 	// Saved last, just before the commit; if the commit fails the entry runs again

@@ -1064,6 +1064,27 @@ func TestSendNextOptedOutAndReports(t *testing.T) {
 		t.Errorf("%d delivered", n)
 	}
 
+	// An agency's notice withheld by STOP is queued again at START, once.
+	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+		if err := tx.SetOptedOut(ctx, u.ID, true); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, u, azizayol.Outbound{Text: "answer", Notice: true}, azizayol.Outbound{Text: "menu"})
+	})
+	sendAll()
+	for range 2 {
+		do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
+			if err := tx.SetOptedOut(ctx, u.ID, false); err != nil {
+				return err
+			}
+			_, err := tx.RequeueNotices(ctx, u.ID)
+			return err
+		})
+	}
+	if got := sendAll(); !slices.Equal(got, []string{"answer/ru"}) {
+		t.Errorf("after START sent %v; want the withheld notice once, not the menu", got)
+	}
+
 	// A report quicker than the commit of its send waits for it.
 	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
 		if err := tx.SetOptedOut(ctx, u.ID, false); err != nil {

@@ -93,6 +93,24 @@ func (u *unitTx) SetOptedOut(ctx context.Context, userID int64, out bool) error 
 	return nil
 }
 
+// RequeueNotices queues again, in their order, the notices withheld from her in the last
+// 30 days (her STOP, the day's SMS cap); the withheld rows are marked failed, so a second
+// START sends them once only.
+func (u *unitTx) RequeueNotices(ctx context.Context, userID int64) (int, error) {
+	tag, err := u.tx.Exec(ctx, `
+		WITH held AS (
+		    UPDATE outbox SET status = 'failed', last_error = last_error || '; queued again after START'
+		    WHERE user_id = $1 AND status = 'withheld' AND created_at > now() - interval '30 days'
+		      AND coalesce((message->>'notice')::boolean, false)
+		    RETURNING id, user_id, channel, address, message)
+		INSERT INTO outbox (user_id, channel, address, message)
+		SELECT user_id, channel, address, message FROM held ORDER BY id`, userID)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: queue again the notices of user %d: %w", userID, err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // SetPhone records a phone number the channel vouches for, as +998XXXXXXXXX or
 // 998XXXXXXXXX (stored without the "+", as SMS addresses are).
 func (u *unitTx) SetPhone(ctx context.Context, userID int64, phone string) error {

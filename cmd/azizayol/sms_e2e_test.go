@@ -328,12 +328,32 @@ func TestSMSProviderFailuresAndDeliveryReports(t *testing.T) {
 				t.Errorf("delivery of the first four SMS: %v", got2)
 			}
 
-			// STOP and START through this provider.
+			// STOP and START through this provider; the agency's answer given between
+			// them comes after START.
 			if got := p.send("TOXTAT"); len(got) != 1 || !strings.Contains(got[0].Text, "START") {
 				t.Errorf("STOP: %q", smsTexts(got))
 			}
-			if got := p.send("start"); !strings.Contains(got[0].Text, "yoqildi") {
-				t.Errorf("START: %q", smsTexts(got))
+			db := openDB(t, e)
+			var a azizayol.Appeal
+			err = db.Do(t.Context(), func(tx azizayol.Tx) error {
+				u, err := tx.User(t.Context(), azizayol.SMS, p.number)
+				if err != nil {
+					return err
+				}
+				a, err = tx.File(t.Context(), azizayol.Draft{UserID: u.ID, Kind: azizayol.KindAppeal, Topic: "housing",
+					RegionCode: "1703", Text: "uy kerak", Phone: "+" + p.number, Lang: azizayol.UzLatn, Consent: "v", Filed: time.Now()})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := desk(t, e).Answer(t.Context(), a.ID, "op", "Hujjatlaringiz bilan hokimlikka keling."); err != nil {
+				t.Fatal(err)
+			}
+			waitQuiet(t, e)
+			got = p.send("start")
+			if !strings.Contains(got[0].Text, "yoqildi") || !strings.Contains(smsTexts(got)[len(got)-1], "Hujjatlaringiz") {
+				t.Errorf("START: %q; want the confirmation, the menu, then the answer held back", smsTexts(got))
 			}
 		})
 	}
