@@ -80,6 +80,17 @@ type Outbound struct {
 	Notice bool `json:"notice,omitempty"`
 }
 
+// SMSChars is how many characters a message by SMS may take: three segments, of 153
+// GSM-7 characters in Uzbek Latin (bot/sms writes it in GSM-7) or of 67 UCS-2 ones in
+// Cyrillic and Russian. The dialogs fit their prompts in it and the processor splits
+// longer messages at it.
+func SMSChars(lang Lang) int {
+	if lang == UzLatn {
+		return 3 * 153
+	}
+	return 3 * 67
+}
+
 // Errors a channel returns from Send, so the outbox reads like its policy.
 var (
 	// ErrRecipientBlocked: she blocked the bot or her account is gone. Stop sending.

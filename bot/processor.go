@@ -219,13 +219,6 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 		slog.Error("giving up on an inbox entry", "entry", e.ID, "user", u.ID, "attempts", e.Attempts+1, "err", err)
 		after, replies = before, []azizayol.Outbound{apology(u, before)}
 	}
-	if _, danger := crisis.Default().Match(in.Text); danger {
-		// She wrote of danger: the guidance with the hotline numbers is never held
-		// back, by the day's SMS cap or anything else.
-		for i := range replies {
-			replies[i].Always = true
-		}
-	}
 	msgs := append(first, SplitFor(u, replies...)...)
 	if err := tx.Enqueue(ctx, u, acknowledged(in.Ack, msgs)...); err != nil {
 		return err
@@ -296,12 +289,9 @@ func otherScript(u azizayol.User, in azizayol.Inbound) (azizayol.Lang, bool) {
 }
 
 func apology(u azizayol.User, sess *azizayol.Session) azizayol.Outbound {
-	lang := u.Lang
+	lang := u.FirstLang("")
 	if sess != nil && sess.Lang != "" {
 		lang = sess.Lang
-	}
-	if lang == "" {
-		lang = azizayol.UzLatn
 	}
 	text, err := locales.Text(lang, "input.error", nil)
 	if err != nil {

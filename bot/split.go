@@ -12,9 +12,8 @@ import (
 const MaxMessage = 4000
 
 // MaxFor is the longest text (in UTF-16 units) of a message to her on her channel:
-// MaxMessage on Telegram; by SMS three segments — 3×153 GSM-7 characters in Uzbek
-// Latin or 3×67 UCS-2 ones otherwise (bot/sms sends them so) — less what the message's
-// numbered options take after the text. A longer SMS is refused by some aggregators
+// MaxMessage on Telegram; by SMS azizayol.SMSChars less what the message's numbered
+// options take after the text. A longer SMS is refused by some aggregators
 // and costs her patience.
 func MaxFor(u azizayol.User, m azizayol.Outbound) int {
 	if u.Channel != azizayol.SMS {
@@ -24,10 +23,7 @@ func MaxFor(u azizayol.User, m azizayol.Outbound) int {
 	if lang == "" {
 		lang = u.FirstLang("")
 	}
-	budget := 3 * 67
-	if lang == azizayol.UzLatn {
-		budget = 3 * 153
-	}
+	budget := azizayol.SMSChars(lang)
 	for _, row := range m.Buttons {
 		for _, b := range row {
 			budget -= utf16Len(b.Label) + 4 // " 12 " and the label

@@ -590,22 +590,12 @@ func (e *Engine) options(t *Turn, p Prompt, part bool) [][]azizayol.Button {
 	return append(rows, always...)
 }
 
-// numberedBudget is the most characters one message should take on a numbered
-// channel: three SMS, of 153 GSM-7 characters in Uzbek Latin or of 67 UCS-2 ones in
-// Cyrillic and Russian (bot/sms sends them so).
-func numberedBudget(lang azizayol.Lang) int {
-	if lang == azizayol.UzLatn {
-		return 3 * 153
-	}
-	return 3 * 67
-}
-
 // optionCost is what an option adds to a numbered message: " 12 " and its label
 // (emoji counted, though the SMS drops them: a little room to spare).
 func optionCost(b azizayol.Button) int { return utf8.RuneCountInString(b.Label) + 4 }
 
 // part is the part of a long list of options a numbered channel shows with the text:
-// as many as fit in numberedBudget beside the text and the options always listed,
+// as many as fit in azizayol.SMSChars beside the text and the options always listed,
 // from the one her session names (keyOptions, for this step only), and an option for
 // the next part (after the last part, the first again). A list that fits is shown
 // whole.
@@ -624,7 +614,7 @@ func (e *Engine) part(t *Turn, text string, rows, always [][]azizayol.Button) []
 	for _, b := range all {
 		whole += optionCost(b)
 	}
-	budget := numberedBudget(t.Lang())
+	budget := azizayol.SMSChars(t.Lang())
 	if whole <= budget {
 		return rows
 	}

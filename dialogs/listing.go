@@ -17,14 +17,14 @@ import (
 const PageSize = 5
 
 // numberedListing is about the most characters one listing takes on a channel without
-// buttons (SMS), where a page must fit numberedBudget with its title and options.
+// buttons (SMS), where a page must fit azizayol.SMSChars with its title and options.
 const numberedListing = 180
 
 // pageSize is how many listings a page shows on her channel: by SMS two in Uzbek Latin
 // (GSM-7), one in Cyrillic and Russian (UCS-2).
 func pageSize(t *Turn) int {
 	if t.numbered() {
-		return max(1, numberedBudget(t.Lang())/numberedListing)
+		return max(1, azizayol.SMSChars(t.Lang())/numberedListing)
 	}
 	return PageSize
 }
