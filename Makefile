@@ -2,7 +2,7 @@
 DATABASE_URL ?= postgres://postgres@localhost:5432/azizayol?sslmode=disable
 export DATABASE_URL
 
-.PHONY: run shell test lint migrate bench cyrillic db build
+.PHONY: run shell test lint migrate bench cyrillic db build browser
 
 build:
 	go build -o bin/azizayol ./cmd/azizayol
@@ -20,8 +20,9 @@ migrate: db
 	go run ./cmd/azizayol migrate
 
 # Every test, against the local PostgreSQL and Redis (each test makes its own
-# database and Redis prefix and removes them).
-test:
+# database and Redis prefix and removes them). The console's browser tests drive
+# Debian's Chromium (AZIZAYOL_SKIP_BROWSER=1 skips them).
+test: browser
 	go vet ./...
 	go test -race -count=1 -timeout 9m ./...
 
@@ -43,3 +44,11 @@ db:
 	base=$$(echo "$(DATABASE_URL)" | sed -E 's|/[^/?]+(\?.*)?$$|/postgres\1|'); \
 	psql "$$base" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$name'" | grep -q 1 || \
 	psql "$$base" -c "CREATE DATABASE \"$$name\"" >/dev/null && echo "database $$name ready"
+
+# Debian's Chromium for the console's browser tests (and a colour emoji font, so the
+# screenshots show the bot's buttons as staff see them), installed when missing.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  sudo=$$(test "$$(id -u)" -eq 0 || echo sudo); \
+	  $$sudo apt-get update && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-color-emoji; }

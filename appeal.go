@@ -191,6 +191,8 @@ type Author string
 const (
 	ByHer    Author = "citizen" // her words and follow-ups
 	ByAgency Author = "agency"  // the agency's answers
+	// ByStaffNote: an internal note of the staff, never shown to her.
+	ByStaffNote Author = "note"
 )
 
 // AppealMessage is one message of an appeal's thread: her words, her follow-ups and
@@ -249,8 +251,16 @@ type DeskTx interface {
 	// AppealForUpdate locks an appeal and returns it with the woman who filed it
 	// (a zero User once she deleted her data).
 	AppealForUpdate(ctx context.Context, appealID int64) (Appeal, User, error)
-	AddAppealMessage(ctx context.Context, m AppealMessage) error
+	// AddAppealMessage adds a message to the thread and returns its id.
+	AddAppealMessage(ctx context.Context, m AppealMessage) (int64, error)
 	SetAppealStatus(ctx context.Context, appealID int64, s AppealStatus) error
+	// Assign makes a staff member (0: nobody) the one who works on an appeal.
+	Assign(ctx context.Context, appealID, staffID int64) error
+	// Transfer routes an appeal to another agency, with the reason, and leaves it
+	// unassigned there.
+	Transfer(ctx context.Context, appealID, toAgency int64, reason, staff string) error
+	// Audit records what a staff member saw or did, with the change it describes.
+	Audit(ctx context.Context, e AuditEntry) error
 	// Enqueue writes messages to the outbox, to be sent after commit.
 	Enqueue(ctx context.Context, u User, msgs ...Outbound) error
 }

@@ -43,6 +43,8 @@ const (
 	Telegram Channel = "telegram"
 	SMS      Channel = "sms"
 	Shell    Channel = "shell" // the terminal chat (azizayol shell)
+	// Simulator: the console's page where staff talk to the bot as a woman would.
+	Simulator Channel = "simulator"
 )
 
 // Numbered tells whether the channel has no buttons: it shows them as numbered

@@ -78,6 +78,9 @@ type Outbound struct {
 	// Notice: an agency's word on her appeal (an answer, a change of status). Held back
 	// by her STOP, it is queued again when she sends START.
 	Notice bool `json:"notice,omitempty"`
+	// AppealMessage: the id of the agency's answer this message carries, so the
+	// console shows what became of it.
+	AppealMessage int64 `json:"appeal_message,omitempty"`
 }
 
 // SMSChars is how many characters a message by SMS may take: three segments, of 153

@@ -60,7 +60,7 @@ func TestAnswerReachesHerInHerLanguage(t *testing.T) {
 	var woken []int64
 	desk := admin.NewDesk(db, func(id int64) { woken = append(woken, id) }, time.Now)
 	a := filed(t, db, "701", azizayol.UzCyrl)
-	if err := desk.Answer(context.Background(), a.ID, "op", "Эртага <b>келинг</b> & ҳужжатларни олинг"); err != nil {
+	if err := desk.Answer(context.Background(), superAdmin, a.ID, "Эртага <b>келинг</b> & ҳужжатларни олинг"); err != nil {
 		t.Fatal(err)
 	}
 	out := outbox(t, db)
@@ -86,29 +86,29 @@ func TestDeskRefusals(t *testing.T) {
 		"  \n ":                   admin.ErrEmptyAnswer,
 		strings.Repeat("я", 8001): admin.ErrAnswerTooLong,
 	} {
-		if err := desk.Answer(context.Background(), a.ID, "op", text); !errors.Is(err, want) {
+		if err := desk.Answer(context.Background(), superAdmin, a.ID, text); !errors.Is(err, want) {
 			t.Errorf("answer of %d characters: %v, want %v", len(text), err, want)
 		}
 	}
-	if err := desk.Answer(context.Background(), 999999, "op", "javob"); !errors.Is(err, azizayol.ErrNotFound) {
+	if err := desk.Answer(context.Background(), superAdmin, 999999, "javob"); !errors.Is(err, azizayol.ErrNotFound) {
 		t.Errorf("answer to no appeal: %v", err)
 	}
-	if err := desk.SetStatus(context.Background(), a.ID, azizayol.Withdrawn); err == nil {
+	if err := desk.SetStatus(context.Background(), superAdmin, a.ID, azizayol.Withdrawn); err == nil {
 		t.Error("staff withdrew her appeal")
 	}
-	if err := desk.SetStatus(context.Background(), a.ID, azizayol.InProgress); err != nil {
+	if err := desk.SetStatus(context.Background(), superAdmin, a.ID, azizayol.InProgress); err != nil {
 		t.Fatal(err)
 	}
-	if err := desk.SetStatus(context.Background(), a.ID, azizayol.InProgress); err != nil {
+	if err := desk.SetStatus(context.Background(), superAdmin, a.ID, azizayol.InProgress); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(outbox(t, db)); n != 1 {
 		t.Errorf("%d notices for one change of status", n)
 	}
-	if err := desk.SetStatus(context.Background(), a.ID, azizayol.Closed); err != nil {
+	if err := desk.SetStatus(context.Background(), superAdmin, a.ID, azizayol.Closed); err != nil {
 		t.Fatal(err)
 	}
-	if err := desk.Answer(context.Background(), a.ID, "op", "kech javob"); !errors.Is(err, azizayol.ErrAppealClosed) {
+	if err := desk.Answer(context.Background(), superAdmin, a.ID, "kech javob"); !errors.Is(err, azizayol.ErrAppealClosed) {
 		t.Errorf("answer to a closed appeal: %v", err)
 	}
 	if n := len(outbox(t, db)); n != 2 {
@@ -123,7 +123,7 @@ func TestLongAnswerIsSplit(t *testing.T) {
 	desk := admin.NewDesk(db, func(int64) {}, time.Now)
 	a := filed(t, db, "703", azizayol.Ru)
 	answer := strings.Repeat("Ответ & <пояснение>. ", admin.MaxAnswer/21)
-	if err := desk.Answer(context.Background(), a.ID, "op", answer); err != nil {
+	if err := desk.Answer(context.Background(), superAdmin, a.ID, answer); err != nil {
 		t.Fatal(err)
 	}
 	out := outbox(t, db)
@@ -156,7 +156,7 @@ func TestLongAnswerBySMS(t *testing.T) {
 		if lang == azizayol.Ru {
 			answer = strings.Repeat("Принесите документы в хокимият района. ", 30)
 		}
-		if err := desk.Answer(context.Background(), a.ID, "op", answer); err != nil {
+		if err := desk.Answer(context.Background(), superAdmin, a.ID, answer); err != nil {
 			t.Fatal(err)
 		}
 		out := outbox(t, db)
@@ -173,3 +173,6 @@ func TestLongAnswerBySMS(t *testing.T) {
 		t.Logf("%s: an answer of %d characters in %d SMS messages", lang, len([]rune(answer)), len(out))
 	}
 }
+
+// superAdmin may act on every appeal.
+var superAdmin = admin.Actor{Staff: azizayol.Staff{Email: "root@example.uz", Name: "op", Role: azizayol.SuperAdmin}, Addr: "127.0.0.1"}

@@ -99,11 +99,15 @@ func Split(m azizayol.Outbound, max int) []azizayol.Outbound {
 		}
 	}
 
+	// Every part keeps what the message is (its language, Always, Notice, the answer
+	// it belongs to); what is done once goes with the first part or the last.
 	out := make([]azizayol.Outbound, len(parts))
 	for i, p := range parts {
-		out[i] = azizayol.Outbound{Text: p}
+		part := m
+		part.Text, part.Buttons, part.Ask, part.Edit, part.HideAsk, part.Ack = p, nil, "", 0, false, ""
+		out[i] = part
 	}
-	out[0].Edit, out[0].HideAsk = m.Edit, m.HideAsk
+	out[0].Edit, out[0].HideAsk, out[0].Ack = m.Edit, m.HideAsk, m.Ack
 	out[len(out)-1].Buttons, out[len(out)-1].Ask = m.Buttons, m.Ask
 	return out
 }

@@ -326,7 +326,7 @@ func TestSMSBudget(t *testing.T) {
 		if err != nil || len(list) != 1 {
 			t.Fatalf("her appeals: %v %v", list, err)
 		}
-		err = u.AddAppealMessage(ctx, azizayol.AppealMessage{AppealID: list[0].ID, Author: azizayol.ByAgency,
+		_, err = u.AddAppealMessage(ctx, azizayol.AppealMessage{AppealID: list[0].ID, Author: azizayol.ByAgency,
 			Text:    "Murojaatingiz koʻrib chiqildi. Uy-joy masalasi boʻyicha mahalla raisi bilan birga hokimlikka keling: pasport va ish joyidan maʼlumotnoma olib keling. Qabul kunlari: dushanba va payshanba, 9:00–13:00.",
 			Created: clk.now})
 		if err != nil {

@@ -83,3 +83,12 @@ type slogPrintf struct{}
 func (slogPrintf) Printf(format string, args ...any) {
 	slog.Info(fmt.Sprintf("cron: "+format, args...))
 }
+
+// The deadline alerts' thresholds (postgres.DB.Deadlines): the assignee is warned a
+// day before the deadline, six hours before for an urgent appeal; the agency admins
+// hear of an urgent appeal left unanswered two hours after it was filed.
+const (
+	WarnBefore       = 24 * time.Hour
+	WarnBeforeUrgent = 6 * time.Hour
+	UrgentUnanswered = 2 * time.Hour
+)

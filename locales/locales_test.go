@@ -103,9 +103,10 @@ func TestCyrillicIsGeneratedFromLatin(t *testing.T) {
 }
 
 var (
-	tableLine  = regexp.MustCompile(`^\[([a-z_.]+)\]\s*$`)
-	singleLine = regexp.MustCompile(`^([a-z_]+) = "(.*)"\s*$`)
-	multiStart = regexp.MustCompile(`^([a-z_]+) = """(.*)$`)
+	tableLine = regexp.MustCompile(`^\[([a-z_.]+)\]\s*$`)
+	// A key is a bare word, or a quoted one with dots ("nav.inbox" in [console]).
+	singleLine = regexp.MustCompile(`^([a-z_]+|"[a-z0-9_.]+") = "(.*)"\s*$`)
+	multiStart = regexp.MustCompile(`^([a-z_]+|"[a-z0-9_.]+") = """(.*)$`)
 )
 
 // generateCyrillic transliterates the values of a message file line by line, keeping
@@ -146,7 +147,7 @@ func generateCyrillic(latn []byte, fixes map[string]map[string]string) []byte {
 			out.WriteString(line + "\n")
 			continue
 		}
-		if fix, ok := fixes[table][key]; ok {
+		if fix, ok := fixes[table][strings.Trim(key, `"`)]; ok {
 			out.WriteString(key + " = " + quote(fix) + "\n")
 			skipMulti = inMulti
 			continue

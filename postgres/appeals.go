@@ -31,6 +31,7 @@ func (db *DB) Do(ctx context.Context, fn func(azizayol.Tx) error) error {
 // the usual way): it commits with Commit, or changes nothing after Rollback.
 type Unit struct {
 	*unitTx
+	db *DB
 }
 
 // Begin opens a transaction.
@@ -39,7 +40,7 @@ func (db *DB) Begin(ctx context.Context) (*Unit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: begin: %w", err)
 	}
-	return &Unit{&unitTx{tx: tx}}, nil
+	return &Unit{unitTx: &unitTx{tx: tx, events: new([]azizayol.AppealEvent)}, db: db}, nil
 }
 
 // Commit makes the transaction's changes last.
@@ -47,6 +48,7 @@ func (u *Unit) Commit(ctx context.Context) error {
 	if err := u.tx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
+	u.db.announce(*u.events)
 	return nil
 }
 
@@ -194,12 +196,16 @@ func (u *unitTx) File(ctx context.Context, d azizayol.Draft) (azizayol.Appeal, e
 	if err != nil {
 		return azizayol.Appeal{}, fmt.Errorf("postgres: file appeal of user %d: %w", d.UserID, err)
 	}
-	if err := u.AddAppealMessage(ctx, azizayol.AppealMessage{
+	if _, err := u.AddAppealMessage(ctx, azizayol.AppealMessage{
 		AppealID: id, Author: azizayol.ByHer, Text: d.Text, Attachments: d.Attachments, Created: d.Filed,
 	}); err != nil {
 		return azizayol.Appeal{}, err
 	}
-	return u.appealOf(ctx, id)
+	a, err := u.appealOf(ctx, id)
+	if err == nil {
+		u.changed(azizayol.AppealEvent{AppealID: a.ID, AgencyID: a.Agency.ID, RegionCode: a.RegionCode, What: "filed"})
+	}
+	return a, err
 }
 
 func (u *unitTx) appealByKey(ctx context.Context, userID int64, key string) (int64, error) {
@@ -274,7 +280,7 @@ func (u *unitTx) Appeal(ctx context.Context, userID, appealID int64) (azizayol.A
 		return a, nil, fmt.Errorf("postgres: read appeal %d: %w", appealID, err)
 	}
 	rows, err := u.tx.Query(ctx, `SELECT id, appeal_id, author, coalesce(staff, ''), text, attachments,
-		coalesce(rating, 0), created_at FROM appeal_messages WHERE appeal_id = $1 ORDER BY id`, appealID)
+		coalesce(rating, 0), created_at FROM appeal_messages WHERE appeal_id = $1 AND author <> 'note' ORDER BY id`, appealID)
 	if err != nil {
 		return a, nil, fmt.Errorf("postgres: read thread of appeal %d: %w", appealID, err)
 	}
@@ -295,8 +301,10 @@ func (u *unitTx) Appeal(ctx context.Context, userID, appealID int64) (azizayol.A
 // to again goes back to the agency's work. Words of harm make an appeal of an
 // urgent-if-danger topic urgent from now: answered within 24 hours at the latest.
 func (u *unitTx) FollowUp(ctx context.Context, userID, appealID int64, m azizayol.AppealMessage, danger bool) error {
-	var status string
-	err := u.tx.QueryRow(ctx, `SELECT status FROM appeals a WHERE a.id = $1 AND a.user_id IN `+herUsers("$2")+` FOR UPDATE`, appealID, userID).Scan(&status)
+	var status, region string
+	var agency int64
+	err := u.tx.QueryRow(ctx, `SELECT status, agency_id, coalesce(region_code, '') FROM appeals a
+		WHERE a.id = $1 AND a.user_id IN `+herUsers("$2")+` FOR UPDATE`, appealID, userID).Scan(&status, &agency, &region)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("postgres: appeal %d of user %d: %w", appealID, userID, azizayol.ErrNotFound)
 	}
@@ -307,9 +315,10 @@ func (u *unitTx) FollowUp(ctx context.Context, userID, appealID int64, m azizayo
 		return fmt.Errorf("postgres: follow-up to appeal %d: %w", appealID, azizayol.ErrAppealClosed)
 	}
 	m.AppealID, m.Author = appealID, azizayol.ByHer
-	if err := u.AddAppealMessage(ctx, m); err != nil {
+	if _, err := u.AddAppealMessage(ctx, m); err != nil {
 		return err
 	}
+	u.changed(azizayol.AppealEvent{AppealID: appealID, AgencyID: agency, RegionCode: region, What: "message"})
 	if danger {
 		_, err := u.tx.Exec(ctx, `UPDATE appeals a SET danger = true,
 			    deadline_at = CASE WHEN t.urgent_if_danger AND NOT a.urgent
@@ -430,7 +439,7 @@ func (u *unitTx) AppealForUpdate(ctx context.Context, appealID int64) (azizayol.
 
 // AddAppealMessage adds a message to an appeal's thread; the first answer is recorded
 // on the appeal for the response-time figures.
-func (u *unitTx) AddAppealMessage(ctx context.Context, m azizayol.AppealMessage) error {
+func (u *unitTx) AddAppealMessage(ctx context.Context, m azizayol.AppealMessage) (int64, error) {
 	if m.Attachments == nil {
 		m.Attachments = []azizayol.Attachment{}
 	}
@@ -438,25 +447,17 @@ func (u *unitTx) AddAppealMessage(ctx context.Context, m azizayol.AppealMessage)
 	if created.IsZero() {
 		created = time.Now()
 	}
-	_, err := u.tx.Exec(ctx, `INSERT INTO appeal_messages (appeal_id, author, staff, text, attachments, created_at)
-		VALUES ($1, $2, nullif($3, ''), $4, $5, $6)`, m.AppealID, string(m.Author), m.Staff, m.Text, m.Attachments, created)
+	var id int64
+	err := u.tx.QueryRow(ctx, `INSERT INTO appeal_messages (appeal_id, author, staff, text, attachments, created_at)
+		VALUES ($1, $2, nullif($3, ''), $4, $5, $6) RETURNING id`, m.AppealID, string(m.Author), m.Staff, m.Text, m.Attachments, created).Scan(&id)
 	if err != nil {
-		return fmt.Errorf("postgres: add message to appeal %d: %w", m.AppealID, err)
+		return 0, fmt.Errorf("postgres: add message to appeal %d: %w", m.AppealID, err)
 	}
 	if m.Author == azizayol.ByAgency {
 		_, err = u.tx.Exec(ctx, `UPDATE appeals SET first_answer_at = coalesce(first_answer_at, $2) WHERE id = $1`, m.AppealID, created)
 		if err != nil {
-			return fmt.Errorf("postgres: record first answer to appeal %d: %w", m.AppealID, err)
+			return 0, fmt.Errorf("postgres: record first answer to appeal %d: %w", m.AppealID, err)
 		}
 	}
-	return nil
-}
-
-// SetAppealStatus moves an appeal to a status.
-func (u *unitTx) SetAppealStatus(ctx context.Context, appealID int64, s azizayol.AppealStatus) error {
-	_, err := u.tx.Exec(ctx, `UPDATE appeals SET status = $2, status_at = now() WHERE id = $1`, appealID, string(s))
-	if err != nil {
-		return fmt.Errorf("postgres: set status of appeal %d: %w", appealID, err)
-	}
-	return nil
+	return id, nil
 }

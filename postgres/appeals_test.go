@@ -185,7 +185,7 @@ func TestThreadFollowUpRatingAndOwnership(t *testing.T) {
 		if err := tx.RateAnswer(ctx, her.ID, a.ID, true); !errors.Is(err, azizayol.ErrNotFound) {
 			t.Errorf("rating without an answer: %v", err)
 		}
-		if err := tx.AddAppealMessage(ctx, azizayol.AppealMessage{AppealID: a.ID, Author: azizayol.ByAgency, Staff: "op1", Text: "javob"}); err != nil {
+		if _, err := tx.AddAppealMessage(ctx, azizayol.AppealMessage{AppealID: a.ID, Author: azizayol.ByAgency, Staff: "op1", Text: "javob"}); err != nil {
 			return err
 		}
 		if err := tx.SetAppealStatus(ctx, a.ID, azizayol.Answered); err != nil {

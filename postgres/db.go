@@ -13,12 +13,24 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
+	"github.com/azizayol/azizayol"
 	"github.com/azizayol/azizayol/migrations"
 )
 
 // DB is the platform's database.
 type DB struct {
-	pool *pgxpool.Pool
+	pool    *pgxpool.Pool
+	changed func([]azizayol.AppealEvent) // told of appeals filed or changed, after commit
+}
+
+// OnAppealChange sets who hears, after each commit, of the appeals it filed or
+// changed (the console's live inbox). Set it before the DB is used.
+func (db *DB) OnAppealChange(fn func([]azizayol.AppealEvent)) { db.changed = fn }
+
+func (db *DB) announce(events []azizayol.AppealEvent) {
+	if len(events) > 0 && db.changed != nil {
+		db.changed(events)
+	}
 }
 
 // Open connects to the database at url and checks that it answers.

@@ -110,7 +110,8 @@ func (db *DB) ProcessNext(ctx context.Context, channels []azizayol.Channel, user
 		return false, fmt.Errorf("postgres: claim inbox entry: %w", err)
 	}
 
-	ferr := fn(ctx, &unitTx{tx: tx, entry: e.ID}, e)
+	var events []azizayol.AppealEvent
+	ferr := fn(ctx, &unitTx{tx: tx, entry: e.ID, events: &events}, e)
 	if ferr != nil {
 		if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT entry`); err != nil {
 			return true, errors.Join(ferr, fmt.Errorf("postgres: roll back to savepoint: %w", err))
@@ -141,6 +142,7 @@ func (db *DB) ProcessNext(ctx context.Context, channels []azizayol.Channel, user
 	if err := tx.Commit(ctx); err != nil {
 		return true, fmt.Errorf("postgres: commit inbox entry %d: %w", e.ID, err)
 	}
+	db.announce(events)
 	return true, nil
 }
 

@@ -27,8 +27,8 @@ func (u *unitTx) Enqueue(ctx context.Context, usr azizayol.User, msgs ...azizayo
 		if err != nil {
 			return fmt.Errorf("postgres: enqueue: encode message: %w", err)
 		}
-		batch.Queue(`INSERT INTO outbox (user_id, channel, address, message) VALUES ($1, $2, $3, $4)`,
-			usr.ID, usr.Channel, usr.Address, body)
+		batch.Queue(`INSERT INTO outbox (user_id, channel, address, message, appeal_message_id) VALUES ($1, $2, $3, $4, nullif($5, 0))`,
+			usr.ID, usr.Channel, usr.Address, body, m.AppealMessage)
 	}
 	if err := u.tx.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("postgres: enqueue %d messages for user %d: %w", len(msgs), usr.ID, err)

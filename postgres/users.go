@@ -15,6 +15,16 @@ import (
 type unitTx struct {
 	tx    pgx.Tx
 	entry int64 // the inbox entry being processed; 0 outside the processor
+	// events are the appeals filed or changed in this transaction, announced to the
+	// console after it commits (nil: nobody listens).
+	events *[]azizayol.AppealEvent
+}
+
+// changed records that an appeal was filed or changed, for the console's live inbox.
+func (u *unitTx) changed(e azizayol.AppealEvent) {
+	if u.events != nil {
+		*u.events = append(*u.events, e)
+	}
 }
 
 // Try runs fn in a savepoint: when fn fails, the savepoint is rolled back (which also
@@ -24,7 +34,7 @@ func (u *unitTx) Try(ctx context.Context, fn func(azizayol.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("postgres: savepoint: %w", err)
 	}
-	if err := fn(&unitTx{tx: sp, entry: u.entry}); err != nil {
+	if err := fn(&unitTx{tx: sp, entry: u.entry, events: u.events}); err != nil {
 		if rerr := sp.Rollback(ctx); rerr != nil {
 			return errors.Join(err, fmt.Errorf("postgres: roll back to savepoint: %w", rerr))
 		}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -124,4 +125,37 @@ func (t *Telegram) DeleteWebhook(ctx context.Context) error {
 		return fmt.Errorf("telegram: delete webhook: %w", err)
 	}
 	return nil
+}
+
+// MaxFile is the largest file the console opens: the Bot API gives bots files up to
+// 20 MB.
+const MaxFile = 20 << 20
+
+// Open downloads a file a woman sent, by its file_id, for the console to show through
+// our own server.
+func (t *Telegram) Open(ctx context.Context, fileID string) ([]byte, string, error) {
+	f, err := t.api.GetFile(ctx, &tgbot.GetFileParams{FileID: fileID})
+	if err != nil {
+		return nil, "", fmt.Errorf("telegram: getFile: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.api.FileDownloadLink(f), nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("telegram: download file: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, "", fmt.Errorf("telegram: download file: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, "", fmt.Errorf("telegram: download file: HTTP %d", resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxFile+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("telegram: download file: %w", err)
+	}
+	if len(body) > MaxFile {
+		return nil, "", fmt.Errorf("telegram: file over %d bytes", MaxFile)
+	}
+	return body, http.DetectContentType(body), nil
 }

@@ -36,7 +36,15 @@ type config struct {
 
 	MehnatURL string // the national vacancy base's vacancies API; "" pulls nothing
 
-	SMS smsConfig
+	SMS     smsConfig
+	Console consoleConfig
+}
+
+// consoleConfig is the staff console's configuration.
+type consoleConfig struct {
+	SecureCookies bool          // the session cookie is Secure: the console is served over HTTPS
+	Idle          time.Duration // a session unused this long ends
+	Absolute      time.Duration // a session ends this long after login
 }
 
 // smsConfig is the SMS channel's configuration; Provider "" turns the channel off.
@@ -134,6 +142,17 @@ func loadConfig(getenv func(string) string, needTelegram bool) (config, error) {
 		errs = append(errs, "SESSION_IDLE must be a duration of at least 1m, e.g. 30m")
 	}
 	c.SessionIdle = idle
+	c.Console.SecureCookies = env("ADMIN_SECURE_COOKIES", "true") != "false"
+	for _, d := range []struct {
+		name, def string
+		to        *time.Duration
+	}{{"ADMIN_SESSION_IDLE", "30m", &c.Console.Idle}, {"ADMIN_SESSION_MAX", "12h", &c.Console.Absolute}} {
+		v, err := time.ParseDuration(env(d.name, d.def))
+		if err != nil || v < time.Minute {
+			errs = append(errs, d.name+" must be a duration of at least 1m, e.g. "+d.def)
+		}
+		*d.to = v
+	}
 	if u, err := url.Parse(c.MehnatURL); c.MehnatURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		errs = append(errs, "MEHNAT_API_URL must be an http(s) URL, e.g. "+listings.MehnatURL)
 	}

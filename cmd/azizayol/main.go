@@ -81,14 +81,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		setLogger(stderr, cfg.LogLevel)
 		return pull(ctx, cfg, args[1:], stdout)
+	case "user":
+		cfg, err := loadConfig(getenv, false)
+		if err != nil {
+			return err
+		}
+		setLogger(stderr, cfg.LogLevel)
+		return userCommand(ctx, cfg, args[1:], stdin, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "azizayol", version)
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: azizayol [serve|migrate|shell [name]|import centres|courses|vacancies FILE -source NAME [-skip-invalid]|pull [-max-gone SHARE]|version]")
+		fmt.Fprintln(stdout, "usage: azizayol [serve|migrate|shell [name]|import centres|courses|vacancies FILE -source NAME [-skip-invalid]|pull [-max-gone SHARE]|user add -email E -name N -role R [-agency CODE] [-regions 1703,1706] [-lang uz-Latn|uz-Cyrl|ru] [-password-stdin]|version]")
 		return nil
 	}
-	return errors.New("unknown command " + cmd + " (serve, migrate, shell, import, pull, version)")
+	return errors.New("unknown command " + cmd + " (serve, migrate, shell, import, pull, user, version)")
 }
 
 func setLogger(w io.Writer, level slog.Level) {

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/admin"
 	"github.com/azizayol/azizayol/bot"
 	"github.com/azizayol/azizayol/bot/shell"
 	"github.com/azizayol/azizayol/bot/sms"
@@ -145,14 +146,34 @@ func serve(ctx context.Context, cfg config) error {
 		cancel()
 		wg.Wait()
 	}()
-
 	limits := map[azizayol.Channel]bot.Limits{azizayol.Telegram: {
 		Total:   bot.Rate{PerSecond: cfg.TelegramRate, Burst: max(1, int(cfg.TelegramRate/10))},
 		PerUser: bot.Rate{PerSecond: cfg.TelegramChatRate, Burst: cfg.TelegramChatBurst},
 	}}
-	// Every instance reads every channel's entries; it sends only on its own.
+	// The console: staff answer appeals; their inbox hears of new ones from every
+	// instance through Redis.
+	hub := admin.NewHub()
+	p.db.OnAppealChange(func(events []azizayol.AppealEvent) { p.rdb.PublishAppealEvents(context.Background(), events) })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		p.rdb.OnAppealEvent(ctx, hub.Publish)
+	}()
+	sim := admin.NewSimulator(p.rdb, p.db, p.received)
+	console, err := admin.New(admin.Config{
+		Store: p.db, Desk: admin.NewDesk(p.db, p.replied, time.Now), Counter: p.rdb, Events: hub,
+		Simulator: sim, Files: tg, SecureCookies: cfg.Console.SecureCookies,
+		Idle: cfg.Console.Idle, Absolute: cfg.Console.Absolute, Now: time.Now,
+	})
+	if err != nil {
+		return err
+	}
+	mux.Handle(admin.Prefix+"/", console)
+
+	// Every instance reads every channel's entries; it sends only on its own (the
+	// simulator's conversations are in Redis: every instance sends to them).
 	smsChannel := sms.NewChannel(smsProvider(cfg.SMS), p.rdb, cfg.SMS.DailyCap)
-	parse, send := []bot.Channel{tg, shell.New(nil), smsChannel}, []bot.Channel{tg}
+	parse, send := []bot.Channel{tg, shell.New(nil), smsChannel, sim}, []bot.Channel{tg, sim}
 	if cfg.SMS.Provider != "" {
 		send = append(send, smsChannel)
 		limits[azizayol.SMS] = bot.Limits{
@@ -209,6 +230,7 @@ func serve(ctx context.Context, cfg config) error {
 	}()
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv.RegisterOnShutdown(console.CloseStreams)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -233,6 +255,17 @@ func (p *platform) jobs(cfg config) []jobs.Job {
 		{Name: "digest", Schedule: "0 10-20 * * *", Run: digest.Run},
 		{Name: "close-expired-vacancies", Schedule: "5 * * * *", Run: func(ctx context.Context) error {
 			_, err := p.db.CloseExpiredVacancies(ctx, time.Now())
+			return err
+		}},
+		// Every 5 minutes: warn the assignee a day before the deadline (6 hours before
+		// for an urgent appeal), tell the agency admins of what is overdue and of urgent
+		// appeals unanswered after 2 hours.
+		{Name: "deadlines", Schedule: "*/5 * * * *", Run: func(ctx context.Context) error {
+			_, err := p.db.Deadlines(ctx, time.Now(), jobs.WarnBefore, jobs.WarnBeforeUrgent, jobs.UrgentUnanswered)
+			return err
+		}},
+		{Name: "expired-console-sessions", Schedule: "17 * * * *", Run: func(ctx context.Context) error {
+			_, err := p.db.DeleteExpiredSessions(ctx, cfg.Console.Idle, cfg.Console.Absolute)
 			return err
 		}},
 	}

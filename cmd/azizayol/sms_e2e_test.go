@@ -347,7 +347,7 @@ func TestSMSProviderFailuresAndDeliveryReports(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := desk(t, e).Answer(t.Context(), a.ID, "op", "Hujjatlaringiz bilan hokimlikka keling."); err != nil {
+			if err := desk(t, e).Answer(t.Context(), rootActor, a.ID, "Hujjatlaringiz bilan hokimlikka keling."); err != nil {
 				t.Fatal(err)
 			}
 			waitQuiet(t, e)
