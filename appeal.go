@@ -97,6 +97,9 @@ type MonthDay struct {
 // IsZero tells whether no day is set.
 func (d MonthDay) IsZero() bool { return d.Month == 0 }
 
+// TopicCrisis is the topic of the urgent case words of harm open (AppealStore.CrisisCase).
+const TopicCrisis = "crisis"
+
 // UrgentDeadline is how long an urgent appeal may wait for its answer (resolution No.
 // 507, para 5: the trust hotline's appeals are answered within 24 hours).
 const UrgentDeadline = 24 * time.Hour
@@ -239,10 +242,24 @@ type AppealStore interface {
 	// FollowUp adds her message to one of her open appeals; danger marks words of
 	// harm in it, which make an appeal of an urgent-if-danger topic urgent.
 	FollowUp(ctx context.Context, userID, appealID int64, m AppealMessage, danger bool) error
+	// CrisisCase opens an urgent case (topic TopicCrisis, answered within 24 hours)
+	// for her when she wrote words of harm, so that staff can reach her even if she
+	// leaves the dialog: they answer in the console and the answer goes to her chat.
+	// It keeps none of her words — what she writes of violence or health is special
+	// personal data, which needs her consent — only a fixed, neutral line saying that
+	// crisis words were detected, when and on which channel. While a case of hers is
+	// open, it opens none: it adds such a line to the open one (at most one an hour)
+	// and puts an answered case back to work. It reports whether the case is new.
+	// A failure changes nothing and leaves the transaction usable: the emergency
+	// guidance is never held back.
+	CrisisCase(ctx context.Context, userID int64, lang Lang, at time.Time) (Appeal, bool, error)
 	// RateAnswer rates the agency's last answer to one of her appeals.
 	RateAnswer(ctx context.Context, userID, appealID int64, helpful bool) error
-	// Erase deletes what the platform keeps about her: see the delete dialog.
+	// Erase deletes what the platform keeps about her: see the delete dialog. It
+	// records the withdrawal of every consent she has in force.
 	Erase(ctx context.Context, userID int64) (Erasure, error)
+	// RecordConsent keeps her answer to a consent question, with the text's version.
+	RecordConsent(ctx context.Context, c Consent) error
 }
 
 // DeskTx is what the agencies' staff change in one transaction: an appeal locked

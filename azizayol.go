@@ -63,6 +63,36 @@ type User struct {
 	// what she asks for then (Outbound.Always).
 	OptedOut bool
 	New      bool // first seen in this message
+	Privacy  Privacy
+}
+
+// Privacy is what she chose to leave less trace on a phone someone else may read.
+type Privacy struct {
+	// SweepHours: every message of the conversation is deleted this long after it was
+	// sent (Telegram); 0: kept until she clears the chat.
+	SweepHours int
+	// Discreet: notifications say only that there is a new message, never the topic
+	// or the agency's words.
+	Discreet bool
+	// NotifyFrom, NotifyUntil: the hours of the day (Tashkent time, 0–23) in which a
+	// message may make her phone ring; outside them it arrives silently. Equal: any time.
+	NotifyFrom, NotifyUntil int
+}
+
+// MaxSweepHours is the longest automatic sweep: Telegram lets a bot delete messages
+// of a private chat for 48 hours, and the sweep runs before that window closes.
+const MaxSweepHours = 47
+
+// Quiet tells whether at is outside her notification hours.
+func (p Privacy) Quiet(at time.Time) bool {
+	if p.NotifyFrom == p.NotifyUntil {
+		return false
+	}
+	h := at.In(Tashkent).Hour()
+	if p.NotifyFrom < p.NotifyUntil {
+		return h < p.NotifyFrom || h >= p.NotifyUntil
+	}
+	return h < p.NotifyFrom && h >= p.NotifyUntil // hours across midnight, e.g. 20–8
 }
 
 // FirstLang is the language to speak to her in before she has chosen one: hers if
@@ -111,6 +141,13 @@ type SessionStore interface {
 // it happens once or not at all.
 type Store interface {
 	SetLanguage(ctx context.Context, userID int64, lang Lang) error
+	// SetPrivacy keeps her privacy choices; a sweep chosen now applies to the
+	// messages of the last 48 hours too.
+	SetPrivacy(ctx context.Context, userID int64, p Privacy) error
+	// ClearChat marks every message of her conversation that can still be deleted
+	// (younger than 48 hours) for deletion now, forgets the older ones, and returns
+	// how many will be deleted.
+	ClearChat(ctx context.Context, userID int64, now time.Time) (int, error)
 	AppealStore
 	ListingStore
 }
@@ -142,12 +179,19 @@ type Tx interface {
 	// RequeueNotices queues again the notices (Outbound.Notice) withheld from her in
 	// the last 30 days, after her START; it returns how many.
 	RequeueNotices(ctx context.Context, userID int64) (int, error)
+	// LastSent is the newest message queued to her that was not held back (sent, or
+	// about to be), the zero Outbound when none: on SMS a number she answers may be
+	// meant for its options.
+	LastSent(ctx context.Context, userID int64) (Outbound, error)
 	// SetPhone records a phone number the channel vouches for (her own contact shared
 	// on Telegram): she is one woman with her SMS number, if she has one.
 	SetPhone(ctx context.Context, userID int64, phone string) error
 	// Try runs fn so that, when it fails, nothing it changed is kept and the
 	// transaction can go on.
 	Try(ctx context.Context, fn func(Tx) error) error
+	// TrackMessages records the ids of messages of her conversation (hers, on a
+	// channel that can delete them), so that clearing the chat and the sweep can.
+	TrackMessages(ctx context.Context, userID int64, ids []int, at time.Time) error
 }
 
 // OutboxMessage is one queued message, as the outbox workers see it.
@@ -159,6 +203,16 @@ type OutboxMessage struct {
 	Message  Outbound
 	Attempts int // earlier attempts that failed
 	Queued   time.Time
+	// Silent: it arrives without a sound (outside her notification hours).
+	Silent bool
+}
+
+// Deletion is a batch of messages of one conversation due for deletion.
+type Deletion struct {
+	UserID  int64
+	Channel Channel
+	Address string
+	IDs     []int
 }
 
 // DeliveryStatus is what became of one attempt to send an outbox message.

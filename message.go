@@ -81,6 +81,9 @@ type Outbound struct {
 	// AppealMessage: the id of the agency's answer this message carries, so the
 	// console shows what became of it.
 	AppealMessage int64 `json:"appeal_message,omitempty"`
+	// DeleteAfter: seconds after it is sent, the message deletes itself (the one line
+	// that confirms a cleared chat).
+	DeleteAfter int `json:"delete_after,omitempty"`
 }
 
 // SMSChars is how many characters a message by SMS may take: three segments, of 153

@@ -257,6 +257,19 @@ func authzRoutes() []authzRoute {
 				return "/admin/staff/" + itoa(w.victim(me).ID) + "/logout", nil
 			}},
 		{route: "GET /admin/audit", access: authzSuper, ok: 200, target: at("/admin/audit", nil)},
+		{route: "GET /admin/crisis", access: authzSuper, ok: 200, target: at("/admin/crisis", nil)},
+		{route: "POST /admin/crisis", access: authzSuper, ok: 303, target: func(w *authzWorld, me string) (string, url.Values) {
+			return "/admin/crisis", url.Values{"entry": {"sinov ibora " + strings.ReplaceAll(me, "-", "")}, "kind": {"danger"}}
+		}},
+		{route: "GET /admin/crisis/{id}", access: authzSuper, ok: 200, target: func(w *authzWorld, me string) (string, url.Values) {
+			return "/admin/crisis/" + itoa(w.crisisWordID()), nil
+		}},
+		{route: "POST /admin/crisis/{id}", access: authzSuper, ok: 303, target: func(w *authzWorld, me string) (string, url.Values) {
+			return "/admin/crisis/" + itoa(w.crisisWordID()), url.Values{"entry": {"sinov soʻz"}, "kind": {"danger"}}
+		}},
+		{route: "POST /admin/crisis/{id}/active", access: authzSuper, ok: 303, target: func(w *authzWorld, me string) (string, url.Values) {
+			return "/admin/crisis/" + itoa(w.crisisWordID()) + "/active", url.Values{"active": {"1"}}
+		}},
 
 		{route: "GET /admin/simulator", ok: 200, target: at("/admin/simulator", nil)},
 		// Nothing said: back to the page at once (something said waits for the bot).

@@ -198,6 +198,17 @@ func (d *Desk) change(ctx context.Context, by Actor, appealID int64, action, det
 		if len(msgs) == 0 || u.ID == 0 {
 			return nil
 		}
+		if u.Privacy.Discreet {
+			// What her lock screen shows says only that there is a message; the answer
+			// is behind the button.
+			text, err := locales.Text(a.Lang, "notice.discreet", nil)
+			if err != nil {
+				return err
+			}
+			for i := range msgs {
+				msgs[i].Text = text
+			}
+		}
 		notified = u.ID
 		// A long answer reaches her in several messages (by SMS, of three segments at
 		// most), the button under the last.
@@ -216,6 +227,15 @@ func (d *Desk) change(ctx context.Context, by Actor, appealID int64, action, det
 // button that opens it. Values are escaped: the answer is the staff's words.
 func notice(a azizayol.Appeal, id string, data map[string]any) (azizayol.Outbound, error) {
 	lang := a.Lang
+	open := "notice.open"
+	if a.Channel == azizayol.SMS {
+		// An SMS cannot be recalled: it says only that there is news — no topic, no
+		// agency, not the answer. She reads it by answering "1" (bot/reply.go).
+		if locales.Has(lang, id+"_sms") {
+			id += "_sms"
+		}
+		open += "_sms"
+	}
 	fill := map[string]any{
 		"Number": a.Number, "Agency": html.EscapeString(a.Agency.Names.In(lang)),
 		"Status": "",
@@ -235,7 +255,7 @@ func notice(a azizayol.Appeal, id string, data map[string]any) (azizayol.Outboun
 	if err != nil {
 		return azizayol.Outbound{}, err
 	}
-	label, err := locales.Text(lang, "notice.open", nil)
+	label, err := locales.Text(lang, open, nil)
 	if err != nil {
 		return azizayol.Outbound{}, err
 	}

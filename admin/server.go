@@ -57,6 +57,8 @@ type Store interface {
 
 	Alerts(ctx context.Context, staffID int64) ([]azizayol.Alert, error)
 	SeenAlerts(ctx context.Context, staffID, appealID int64) error
+
+	CrisisStore
 }
 
 // Counter counts failed logins in a window shared by every instance (redis.Client).
@@ -79,6 +81,10 @@ type Config struct {
 	Events    *Hub
 	Simulator *Simulator // nil: no simulator page
 	Files     Files      // nil: attachments cannot be opened
+	// CrisisChanged is told after a super-admin changed the crisis vocabulary: this
+	// instance matches with the new list at once and tells the others (nil: they
+	// find it at their next periodic reload).
+	CrisisChanged func()
 	// SecureCookies marks the session cookie Secure (served over HTTPS, as in
 	// production); tests over plain HTTP on localhost turn it off.
 	SecureCookies bool
@@ -177,6 +183,7 @@ func (c *Console) routes() {
 	c.handle("POST /staff/{id}", admins, c.staffUpdate)
 	c.handle("POST /staff/{id}/logout", admins, c.staffLogout)
 	c.handle("GET /audit", superOnly, c.auditPage)
+	c.crisisRoutes()
 	if c.cfg.Simulator != nil {
 		c.handle("GET /simulator", anyStaff, c.simulatorPage)
 		c.handle("POST /simulator", anyStaff, c.simulatorSay)

@@ -143,6 +143,13 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 		}
 		u.Blocked = false
 	}
+	if e.Channel == azizayol.Telegram && in.MessageID != 0 && in.Kind != azizayol.KindButton {
+		// Her own message, kept so that clearing the chat (or her sweep) deletes it too;
+		// a pressed button belongs to our message, kept when it was sent.
+		if err := tx.TrackMessages(ctx, u.ID, []int{in.MessageID}, time.Now()); err != nil {
+			return err
+		}
+	}
 	var first []azizayol.Outbound // said before the dialog's replies
 	started := false              // she sent START after a STOP
 	switch {
@@ -170,12 +177,17 @@ func (p *Processor) process(ctx context.Context, tx azizayol.Tx, e azizayol.Inbo
 		// Nothing is sent after her STOP but what she asks for: the hotline numbers,
 		// when she writes of danger. Her session stays as it was.
 		*replied = u.ID
-		return optedOut(ctx, tx, u, in)
+		return optedOut(ctx, tx, u, in, p.engine)
 	case in.Kind == azizayol.KindContact:
 		// Her own contact, shared with Telegram's button: her phone, vouched for.
 		if err := tx.SetPhone(ctx, u.ID, in.Phone); err != nil {
 			return err
 		}
+	}
+	// By SMS a number may answer the last SMS she got: "1" under an agency's notice
+	// opens her appeal, whatever step she is at.
+	if in, err = answerToNotice(ctx, tx, u, in); err != nil {
+		return err
 	}
 
 	before, err := p.sessions.Load(ctx, u.ID, e.ID)
@@ -260,9 +272,10 @@ func optOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.In
 	return tx.Enqueue(ctx, u, azizayol.Outbound{Text: text, Lang: u.FirstLang(in.LangHint), Always: true})
 }
 
-// optedOut answers a woman who sent STOP only when she writes of danger.
-func optedOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.Inbound) error {
-	if _, danger := crisis.Default().Match(in.Text); !danger {
+// optedOut answers a woman who sent STOP only when she writes of danger. No crisis
+// case is opened: nothing would reach her until her START.
+func optedOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.Inbound, engine Engine) error {
+	if !matchCrisis(engine, in.Text) {
 		return nil
 	}
 	text, err := locales.Text(u.FirstLang(in.LangHint), "sms.hotline", nil)
@@ -270,6 +283,17 @@ func optedOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.
 		return err
 	}
 	return tx.Enqueue(ctx, u, azizayol.Outbound{Text: text, Lang: u.FirstLang(in.LangHint), Always: true})
+}
+
+// matchCrisis matches text with the engine's crisis vocabulary (the database's, which
+// super-admins edit), or with words.txt for an engine that has none.
+func matchCrisis(engine Engine, text string) bool {
+	if m, ok := engine.(interface{ MatchCrisis(string) (string, bool) }); ok {
+		_, danger := m.MatchCrisis(text)
+		return danger
+	}
+	_, danger := crisis.Default().Match(text)
+	return danger
 }
 
 // otherScript reports the Uzbek script an SMS is written in when it is not the one

@@ -2,9 +2,10 @@
 // so that the bot can interrupt whatever dialog is running and show the
 // emergency guidance (1146 trust hotline, 102 police, 103 ambulance, 112).
 //
-// The vocabulary lives in words.txt (embedded) as data, one entry per line,
-// in Uzbek Latin, Uzbek Cyrillic and Russian. See that file for the entry
-// syntax. The policy behind it: missing a real crisis message is far worse
+// The vocabulary is data, one entry per line, in Uzbek Latin, Uzbek Cyrillic
+// and Russian: the platform keeps it in its database, where super-admins edit
+// it, and matches with a Vocabulary built from it (vocabulary.go); words.txt
+// (embedded) seeds it, documents the entry syntax, and is the Default matcher. The policy behind it: missing a real crisis message is far worse
 // than a false alarm, but entries that would keep firing on everyday
 // messages (courses, jobs, grants) are avoided.
 //
@@ -48,7 +49,6 @@ package crisis
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -92,20 +92,14 @@ type compiled struct {
 }
 
 // Default returns the Matcher for the embedded words.txt. It is built once;
-// it panics only if the embedded file is broken, which a test rules out.
+// it panics only if the embedded file is broken, which a test rules out. The
+// platform matches with the vocabulary kept in the database (see Vocabulary),
+// which is seeded from words.txt; Default is what it starts with and falls
+// back to.
 func Default() *Matcher {
 	defaultOnce.Do(func() {
 		m, err := build("words.txt", parseList(wordsTxt))
 		if err != nil {
-			panic(err)
-		}
-		var harm []source
-		for _, s := range parseList(wordsTxt) {
-			if s.line > helpSectionEnd {
-				harm = append(harm, s)
-			}
-		}
-		if m.harm, err = build("words.txt", harm); err != nil {
 			panic(err)
 		}
 		defaultMatcher = m
@@ -118,27 +112,15 @@ var (
 	defaultMatcher *Matcher
 )
 
-// helpSectionEnd is the last line of words.txt's first section, the help requests
-// ("yordam", "помощь", "1146"): the line before the next "## " heading.
-var helpSectionEnd = func() int {
-	lines := strings.Split(wordsTxt, "\n")
-	seen := false
-	for n, line := range lines {
-		if strings.HasPrefix(line, "## ") {
-			if seen {
-				return n
-			}
-			seen = strings.HasPrefix(line, "## HELP REQUESTS")
-		}
-	}
-	panic("crisis: words.txt has no section after ## HELP REQUESTS")
-}()
-
 // Harm reports whether text speaks of harm itself — violence, suicide or self-harm,
 // immediate danger — and not only asks for help: "нужна психологическая помощь"
-// brings the emergency guidance (Match) but does not make a consultation urgent. A
-// Matcher built by New has no sections: Harm is Match.
+// brings the emergency guidance (Match) but does not make a consultation urgent.
+// The entries of harm are those of every kind but Help (see Kind). A Matcher built
+// by New has no kinds: Harm is Match.
 func (m *Matcher) Harm(text string) bool {
+	if m == nil {
+		return false
+	}
 	if m.harm != nil {
 		m = m.harm
 	}
@@ -157,23 +139,39 @@ func Entries() []string {
 	return out
 }
 
-// source is one entry with where it came from, for error messages.
+// source is one entry with where it came from, for error messages, and what
+// words.txt says of it.
 type source struct {
 	text string
-	line int // 1-based line in the file, or index in New's slice
+	line int    // 1-based line in the file, or index in New's slice
+	kind Kind   // the section of words.txt; "" when not known (New)
+	lang string // the language block of words.txt (uz-latn, ru …)
+	note string // the comment beside the entry
 }
 
 // parseList splits a words.txt-style file into entries: "#" starts a
-// comment, blank lines are skipped, surrounding spaces are trimmed.
+// comment, blank lines are skipped, surrounding spaces are trimmed. A "## "
+// heading starts a section (its Kind), a "# [lang]" line a language block.
 func parseList(data string) []source {
 	var out []source
+	var kind Kind
+	lang := ""
 	for n, line := range strings.Split(data, "\n") {
+		if h, ok := strings.CutPrefix(line, "## "); ok {
+			kind, lang = sectionKind(strings.TrimSpace(strings.TrimRight(h, "# "))), ""
+			continue
+		}
+		if l, ok := strings.CutPrefix(line, "# ["); ok {
+			lang = strings.TrimSuffix(strings.TrimSpace(l), "]")
+			continue
+		}
+		note := ""
 		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
+			line, note = line[:i], strings.TrimSpace(line[i+1:])
 		}
 		line = strings.TrimSpace(line)
 		if line != "" {
-			out = append(out, source{text: line, line: n + 1})
+			out = append(out, source{text: line, line: n + 1, kind: kind, lang: lang, note: note})
 		}
 	}
 	return out
@@ -200,17 +198,27 @@ type patKey struct {
 }
 
 // build compiles the entries. file names the source in errors ("words.txt
-// line 12"); when it is empty, errors say "entry 12".
+// line 12"); when it is empty, errors say "entry 12". The first bad entry
+// fails the build.
 func build(file string, src []source) (*Matcher, error) {
+	m, errs := compile(file, src, false)
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return m, nil
+}
+
+// compile compiles the entries. Strict, it stops at the first bad entry;
+// lenient, it leaves bad entries out and reports each. When some entry has a
+// kind, the entries of harm get a Matcher of their own (see Harm).
+func compile(file string, src []source, lenient bool) (*Matcher, []error) {
 	where := func(s source) string {
 		if file == "" {
 			return fmt.Sprintf("entry %d %q", s.line, s.text)
 		}
 		return fmt.Sprintf("%s line %d %q", file, s.line, s.text)
 	}
-	if len(src) == 0 {
-		return nil, errors.New("crisis: no entries: a matcher that never matches would hide every crisis")
-	}
+	var errs []error
 	m := &Matcher{
 		exact: make(map[string]int32),
 		stems: make(map[string]int32),
@@ -218,21 +226,28 @@ func build(file string, src []source) (*Matcher, error) {
 	}
 	ids := make(map[patKey]int32)
 	seen := make(map[string]source) // normalised entry -> first occurrence
+	var kept []source
+	kinds := false
 	for _, s := range src {
-		words, err := parseEntry(s.text)
-		if err != nil {
-			return nil, fmt.Errorf("crisis: %s: %w", where(s), err)
+		words, sig, err := parseEntry(s.text)
+		if err == nil {
+			if first, dup := seen[sig]; dup {
+				err = &EntryError{Code: ErrDuplicate, Other: first.text,
+					msg: fmt.Sprintf("duplicate of %s (same words after normalisation)", where(first))}
+			}
 		}
-		var sig strings.Builder
+		if err != nil {
+			errs = append(errs, fmt.Errorf("crisis: %s: %w", where(s), err))
+			if !lenient {
+				return nil, errs
+			}
+			continue
+		}
+		seen[sig] = s
+		kept = append(kept, s)
+		kinds = kinds || s.kind != ""
 		ce := compiled{text: s.text, words: make([]int32, len(words))}
 		for i, w := range words {
-			if i > 0 {
-				sig.WriteByte(' ')
-			}
-			sig.WriteString(w.key)
-			if w.stem {
-				sig.WriteByte('*')
-			}
 			id, ok := ids[w]
 			if !ok {
 				id = int32(len(m.starts))
@@ -255,32 +270,93 @@ func build(file string, src []source) (*Matcher, error) {
 			}
 			ce.words[i] = id
 		}
-		if first, dup := seen[sig.String()]; dup {
-			return nil, fmt.Errorf("crisis: %s: duplicate of %s (same words after normalisation)", where(s), where(first))
-		}
-		seen[sig.String()] = s
 		first := ce.words[0]
 		m.starts[first] = append(m.starts[first], int32(len(m.entries)))
 		m.entries = append(m.entries, ce)
 	}
+	if len(m.entries) == 0 {
+		errs = append(errs, &EntryError{Code: ErrNoEntries, msg: "crisis: no entries: a matcher that never matches would hide every crisis"})
+		return nil, errs
+	}
 	slices.Sort(m.stemLens)
-	return m, nil
+	if kinds {
+		var harm []source
+		for _, s := range kept {
+			if s.kind.Harm() {
+				harm = append(harm, s)
+			}
+		}
+		m.harm = &Matcher{} // no entries of harm: Harm never matches
+		if len(harm) > 0 {
+			for i := range harm {
+				harm[i].kind = "" // the entries of harm have no harm matcher of their own
+			}
+			h, herrs := compile(file, harm, false)
+			if len(herrs) > 0 {
+				// A part of a list that compiled compiles.
+				panic(fmt.Sprintf("crisis: the entries of harm do not compile: %v", herrs[0]))
+			}
+			m.harm = h
+		}
+	}
+	return m, errs
 }
 
-// parseEntry turns one entry into its normalised words. A word's key keeps
-// its apostrophes only in a "=" entry; otherwise they are removed, which is
-// what makes the entry match both spellings.
-func parseEntry(text string) ([]patKey, error) {
+// Codes of EntryError: what is wrong with an entry.
+const (
+	ErrEmpty        = "empty"          // no words
+	ErrInvalidUTF8  = "invalid_utf8"   // not UTF-8 text
+	ErrLoneStar     = "lone_star"      // a "*" that is a word of its own
+	ErrStarInside   = "star_inside"    // a "*" inside a word
+	ErrNotLetter    = "not_letter"     // a character that splits words in messages (Char)
+	ErrNoLetters    = "no_letters"     // a word of marks only
+	ErrTooLong      = "too_long"       // a word over MaxWordBytes
+	ErrShortStem    = "short_stem"     // a stem of fewer than MinStemLetters letters (Letters)
+	ErrMixed        = "mixed"          // letters and digits in one word
+	ErrStrictNoApos = "strict_no_apos" // "=" on an entry without an apostrophe
+	ErrDuplicate    = "duplicate"      // the same words as another entry (Other)
+	ErrNoEntries    = "no_entries"     // the list is empty
+)
+
+// Limits of an entry, for the console to explain.
+const (
+	MinStemLetters = minStemLetters // the shortest stem allowed, in letters
+	MaxWordBytes   = maxWordBytes   // the longest word of an entry, in bytes
+)
+
+// EntryError says what is wrong with an entry, in a form the console can
+// explain in the staff's language: Code is one of the Err… codes, the other
+// fields its details.
+type EntryError struct {
+	Code    string
+	Word    string // the word at fault, as written
+	Char    rune   // ErrNotLetter: the character
+	Letters int    // ErrShortStem: the stem's letters
+	Other   string // ErrDuplicate: the entry it repeats
+	msg     string
+}
+
+func (e *EntryError) Error() string { return e.msg }
+
+func entryErr(code, word, format string, args ...any) *EntryError {
+	return &EntryError{Code: code, Word: word, msg: fmt.Sprintf(format, args...)}
+}
+
+// parseEntry turns one entry into its normalised words, and a signature that
+// two entries share when they match the same messages. A word's key keeps its
+// apostrophes only in a "=" entry; otherwise they are removed, which is what
+// makes the entry match both spellings.
+func parseEntry(text string) ([]patKey, string, error) {
 	t := strings.TrimSpace(text)
 	strict := strings.HasPrefix(t, "=")
 	if strict {
 		t = strings.TrimSpace(t[1:])
 	}
 	if t == "" {
-		return nil, errors.New("empty entry")
+		return nil, "", entryErr(ErrEmpty, "", "empty entry")
 	}
 	if !utf8.ValidString(t) {
-		return nil, errors.New("invalid UTF-8")
+		return nil, "", entryErr(ErrInvalidUTF8, "", "invalid UTF-8")
 	}
 	fields := strings.Fields(t)
 	words := make([]patKey, 0, len(fields))
@@ -288,23 +364,25 @@ func parseEntry(text string) ([]patKey, error) {
 	for _, f := range fields {
 		body, stem := strings.CutSuffix(f, "*")
 		if body == "" {
-			return nil, fmt.Errorf("%q: a lone '*'", f)
+			return nil, "", entryErr(ErrLoneStar, f, "%q: a lone '*'", f)
 		}
 		for _, r := range body {
 			if r == '*' {
-				return nil, fmt.Errorf("%q: '*' is only allowed at the end of a word", f)
+				return nil, "", entryErr(ErrStarInside, f, "%q: '*' is only allowed at the end of a word", f)
 			}
 			if cls, _, _ := classify(r); cls == clsSep {
-				return nil, fmt.Errorf("%q: %q is not a letter, digit or apostrophe; messages are split into words there, so this could never match", f, r)
+				e := entryErr(ErrNotLetter, f, "%q: %q is not a letter, digit or apostrophe; messages are split into words there, so this could never match", f, r)
+				e.Char = r
+				return nil, "", e
 			}
 		}
 		var sc scanner
 		sc.s = body
 		if !sc.next() {
-			return nil, fmt.Errorf("%q: no letters or digits", f)
+			return nil, "", entryErr(ErrNoLetters, f, "%q: no letters or digits", f)
 		}
 		if sc.overL || sc.overS {
-			return nil, fmt.Errorf("%q: longer than %d bytes", f, maxWordBytes)
+			return nil, "", entryErr(ErrTooLong, f, "%q: longer than %d bytes", f, maxWordBytes)
 		}
 		key := string(sc.loose[:sc.nl])
 		if sc.hasApos {
@@ -315,18 +393,30 @@ func parseEntry(text string) ([]patKey, error) {
 		}
 		if stem {
 			if n := utf8.RuneCount(sc.loose[:sc.nl]); n < minStemLetters {
-				return nil, fmt.Errorf("%q: stem has %d letters, fewer than %d: it would match too many everyday words", f, n, minStemLetters)
+				e := entryErr(ErrShortStem, f, "%q: stem has %d letters, fewer than %d: it would match too many everyday words", f, n, minStemLetters)
+				e.Letters = n
+				return nil, "", e
 			}
 		}
 		if sc.next() {
-			return nil, fmt.Errorf("%q: mixes letters and digits; messages are split between them, so this could never match", f)
+			return nil, "", entryErr(ErrMixed, f, "%q: mixes letters and digits; messages are split between them, so this could never match", f)
 		}
 		words = append(words, patKey{key: key, stem: stem})
 	}
 	if strict && !anyApos {
-		return nil, errors.New(`"=" makes apostrophes required, but no word has one`)
+		return nil, "", entryErr(ErrStrictNoApos, "", `"=" makes apostrophes required, but no word has one`)
 	}
-	return words, nil
+	var sig strings.Builder
+	for i, w := range words {
+		if i > 0 {
+			sig.WriteByte(' ')
+		}
+		sig.WriteString(w.key)
+		if w.stem {
+			sig.WriteByte('*')
+		}
+	}
+	return words, sig.String(), nil
 }
 
 // Match reports whether text contains a crisis entry, and which one. If

@@ -10,7 +10,8 @@ import (
 // profile, her session, her words, files and phone in every appeal, and the texts of
 // the messages exchanged. Open appeals are withdrawn. What the agencies must keep — that
 // an appeal of a topic was received in a region and how it went — stays, without
-// anything that leads to her. She is told all this before and after.
+// anything that leads to her. It is also how she withdraws her consent (the menu item
+// says so; Erase records the withdrawal). She is told all this before and after.
 type DeleteData struct{}
 
 func (DeleteData) Name() string    { return "delete_data" }

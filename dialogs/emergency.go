@@ -29,11 +29,11 @@ func (Emergency) Prompt(t *Turn, state string) Prompt {
 	var p Prompt
 	switch state {
 	case "now":
-		p = Prompt{Text: t.T("emergency.now", nil), Choices: [][]Choice{{centres}, {order}}, Nav: Nav{Menu: true}}
+		p = Prompt{Text: t.T("emergency.now", nil), Choices: [][]Choice{{centres}, {order}}, Nav: Nav{Menu: true, Clear: true}}
 	case "centres":
-		p = Prompt{Text: t.T("emergency.centres", nil), Choices: [][]Choice{{order}}, Nav: Nav{Back: true, Menu: true}}
+		p = Prompt{Text: t.T("emergency.centres", nil), Choices: [][]Choice{{order}}, Nav: Nav{Back: true, Menu: true, Clear: true}}
 	case "order":
-		p = Prompt{Text: t.T("emergency.order", nil), Choices: [][]Choice{{centres}}, Nav: Nav{Back: true, Menu: true}}
+		p = Prompt{Text: t.T("emergency.order", nil), Choices: [][]Choice{{centres}}, Nav: Nav{Back: true, Menu: true, Clear: true}}
 	}
 	if t.CanResume() {
 		p.Choices = append(p.Choices, []Choice{{Value: choiceResume, Label: t.T("emergency.resume_button", nil)}})

@@ -82,6 +82,11 @@ type Choice struct {
 // added under every prompt outside the menu and the emergency guidance.
 type Nav struct {
 	Back, Cancel, Menu bool
+	// Clear offers clearing the chat (on Telegram) after a sensitive step: the
+	// emergency guidance, her own words, the summary and consent, the menu she comes
+	// back to after filing, an appeal and its answer. The words and /clear work in
+	// every step anyway.
+	Clear bool
 }
 
 // Input is what she sent, as the dialog sees it: the value of a chosen button (pressed,
@@ -143,7 +148,7 @@ func New(crisis Crisis, idle time.Duration, now azizayol.Clock, dialogs ...Dialo
 
 // Standard returns the engine with every dialog of the platform.
 func Standard(crisis Crisis, idle time.Duration, now azizayol.Clock) *Engine {
-	e, err := New(crisis, idle, now, Language{}, Menu{}, Emergency{},
+	e, err := New(crisis, idle, now, Language{}, Menu{}, Emergency{}, Privacy{},
 		Consultation(), Appeal(), MyAppeals{}, DeleteData{}, Courses{}, Vacancies{})
 	if err != nil {
 		panic(err) // the list above is fixed: a test covers it
@@ -252,6 +257,9 @@ func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 	case choiceSOS:
 		e.interrupt(t)
 		return
+	case choiceClear:
+		e.clear(t)
+		return
 	case choiceMenu:
 		e.start(t, MenuDialog)
 		return
@@ -294,6 +302,10 @@ func (e *Engine) command(t *Turn, fresh bool, in azizayol.Inbound) {
 		e.start(t, MenuDialog)
 	case "language", "lang", "til":
 		e.start(t, LanguageDialog)
+	case "clear", "tozalash", "очистить":
+		e.clear(t)
+	case "privacy", "maxfiylik":
+		e.start(t, PrivacyDialog)
 	default:
 		t.Say("input.unknown_command", nil)
 		e.resume(t, fresh)
@@ -320,13 +332,39 @@ func (e *Engine) unsubscribe(t *Turn, fresh bool, id string) {
 	e.reprompt(t)
 }
 
+// ClearAfter is how long the one line that confirms a cleared chat stays before it
+// deletes itself, in seconds.
+const ClearAfter = 30
+
+// clear deletes the conversation from her phone: every message Telegram still lets
+// the bot delete (48 hours), hers and ours, this one included, and ends her session.
+// One neutral line confirms it and deletes itself after ClearAfter. SMS cannot be
+// recalled: she is told to delete them herself.
+func (e *Engine) clear(t *Turn) {
+	if t.user.Channel != azizayol.Telegram {
+		t.Say("clear.cannot", nil)
+		e.reprompt(t)
+		return
+	}
+	if _, err := t.Store().ClearChat(t.ctx, t.user.ID, t.now); err != nil {
+		t.fail(err)
+		return
+	}
+	t.out = []azizayol.Outbound{{Text: t.T("clear.done", nil), DeleteAfter: ClearAfter, HideAsk: true}}
+	t.End()
+}
+
 // danger answers words of danger. In a step that takes her own words (or under the
 // guidance that interrupted one), the message is taken first — she must not have to
 // write it again — then the guidance follows.
 func (e *Engine) danger(t *Turn, fresh bool, in azizayol.Inbound) {
+	harm := e.crisis.Harm(in.Text)
+	if harm {
+		e.crisisCase(t) // words of harm: staff reach her even if she leaves now
+	}
 	words := in.Kind == azizayol.KindText || in.Kind == azizayol.KindMedia
 	if !fresh && words && utf8.ValidString(in.Text) && utf8.RuneCountInString(in.Text) <= MaxText && e.toWordsStep(t) {
-		t.danger, t.quiet = e.crisis.Harm(in.Text), true
+		t.danger, t.quiet = harm, true
 		e.step(t, Input{Inbound: in})
 		t.quiet = false
 		if t.err != nil || t.ended {
@@ -510,6 +548,7 @@ const keyOptions = "_options"
 // twice. Buttons that are right in any step (emergency, menu) carry "*".
 const (
 	choiceSOS         = "sos"
+	choiceClear       = "clear" // clear the chat: in every step, from any message
 	choiceMenu        = "menu"
 	choiceBack        = "back"
 	choiceCancel      = "cancel"
@@ -577,9 +616,17 @@ func (e *Engine) options(t *Turn, p Prompt, part bool) [][]azizayol.Button {
 		if len(nav) > 0 {
 			always = append(always, nav)
 		}
-		// Emergency help is one tap away in every step; the menu lists it already.
+		// Emergency help is one tap away in every step; the menu lists it already. On
+		// Telegram, clearing the chat is beside it after a sensitive step.
+		var last []azizayol.Button
 		if d := t.sess.Dialog; d != EmergencyDialog && d != MenuDialog {
-			always = append(always, []azizayol.Button{t.button(Choice{Value: choiceSOS, Label: t.T("menu.emergency", nil)})})
+			last = append(last, t.button(Choice{Value: choiceSOS, Label: t.T("menu.emergency", nil)}))
+		}
+		if p.Nav.Clear && t.user.Channel == azizayol.Telegram {
+			last = append(last, t.button(Choice{Value: choiceClear, Label: t.T("clear.button", nil)}))
+		}
+		if len(last) > 0 {
+			always = append(always, last)
 		}
 	}
 	// By SMS a long list comes in parts; the emergency guidance never does: every way
@@ -650,7 +697,7 @@ func (e *Engine) choice(t *Turn, in azizayol.Inbound) (value string, stale bool)
 		if !ok {
 			return "", true
 		}
-		if step == anyStep && (value == choiceSOS || value == choiceMenu) {
+		if step == anyStep && (value == choiceSOS || value == choiceMenu || value == choiceClear) {
 			return value, false
 		}
 		if step == anyStep && (strings.HasPrefix(value, appealPrefix) || strings.HasPrefix(value, unsubscribePrefix)) {

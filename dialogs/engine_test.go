@@ -242,7 +242,7 @@ func checkOutbounds(t *testing.T, sess *azizayol.Session, out []azizayol.Outboun
 		switch {
 		case !ok || v == "":
 			t.Errorf("button data %q is not <step>:<value>", b.Data)
-		case v == choiceSOS || v == choiceMenu:
+		case v == choiceSOS || v == choiceMenu || v == choiceClear:
 			if step != anyStep {
 				t.Errorf("global button %q does not carry %q", b.Data, anyStep)
 			}
@@ -317,17 +317,18 @@ var menuLabels = []struct{ value, id string }{
 	{"consultation", "menu.consultation"}, {"appeal", "menu.appeal"},
 	{"courses", "menu.courses"}, {"vacancies", "menu.vacancies"},
 	{"information", "menu.information"}, {"my_appeals", "menu.my_appeals"},
-	{"language", "menu.language"}, {"delete_data", "menu.delete_data"},
+	{"language", "menu.language"}, {"privacy", "menu.privacy"},
+	{"delete_data", "menu.delete_data"}, {"clear", "clear.button"},
 }
 
-// wantMenu checks that o is the main menu in lang: 9 items, emergency help alone on
-// the first row, the rest two to a row.
+// wantMenu checks that o is the main menu on Telegram in lang: 11 items, emergency
+// help alone on the first row, the rest two to a row.
 func wantMenu(t *testing.T, o azizayol.Outbound, lang azizayol.Lang) {
 	t.Helper()
 	if want := tr(t, lang, "menu.title", nil); o.Text != want {
 		t.Fatalf("menu text %q, want %q", o.Text, want)
 	}
-	widths := []int{1, 2, 2, 2, 2}
+	widths := []int{1, 2, 2, 2, 2, 2}
 	if len(o.Buttons) != len(widths) {
 		t.Fatalf("menu has %d rows, want %d: %v", len(o.Buttons), len(widths), o.Buttons)
 	}
@@ -387,7 +388,7 @@ func wantEmergency(t *testing.T, o azizayol.Outbound, lang azizayol.Lang, state 
 	if state != "now" {
 		want = append(want, choiceBack)
 	}
-	want = append(want, choiceMenu)
+	want = append(want, choiceMenu, choiceClear) // on Telegram, clearing the chat too
 	if got := values(o); !reflect.DeepEqual(got, want) {
 		t.Fatalf("emergency %s buttons %v, want %v", state, got, want)
 	}
@@ -664,6 +665,9 @@ func TestMenuItems(t *testing.T) {
 	}
 	for _, lang := range azizayol.Langs {
 		for i, item := range menuLabels {
+			if item.value == choiceClear {
+				continue // it ends the session: TestClearChat
+			}
 			for _, how := range []string{"button", "label", "number"} {
 				t.Run(fmt.Sprintf("%s/%s/%s", lang, item.value, how), func(t *testing.T) {
 					c := inMenu(t, lang).withDB(db)
@@ -688,6 +692,11 @@ func TestMenuItems(t *testing.T) {
 						if c.sess.Return != nil {
 							t.Errorf("the menu left a place to return to: %+v", c.sess.Return)
 						}
+					case "privacy":
+						if len(c.out) != 1 || !strings.HasPrefix(c.out[0].PlainText(), tr(t, lang, "menu.privacy", nil)[len("🔒 "):]) {
+							t.Fatalf("privacy answers %q", texts(c.out))
+						}
+						wantPlace(t, c.sess, PrivacyDialog, "main")
 					case "language":
 						if len(c.out) != 1 {
 							t.Fatalf("language answers %d messages: %q", len(c.out), texts(c.out))
@@ -722,7 +731,7 @@ func TestMenuItems(t *testing.T) {
 
 func TestMenuRefusesWhatIsNotAnItem(t *testing.T) {
 	for _, lang := range azizayol.Langs {
-		for _, typed := range []string{"0", "10", "100", "-", "что-то", "salom"} {
+		for _, typed := range []string{"0", "12", "100", "-", "что-то", "salom"} {
 			t.Run(fmt.Sprintf("%s/%s", lang, typed), func(t *testing.T) {
 				c := inMenu(t, lang)
 				c.refused(t, tr(t, lang, "input.use_buttons", nil), func() { c.text(typed) })
@@ -1310,7 +1319,7 @@ func TestUnknownDialogOrState(t *testing.T) {
 		name string
 		in   azizayol.Inbound
 	}{
-		{"text", azizayol.Inbound{Kind: azizayol.KindText, Text: "10"}}, // no such option
+		{"text", azizayol.Inbound{Kind: azizayol.KindText, Text: "12"}}, // no such option
 		{"current button", azizayol.Inbound{Kind: azizayol.KindButton, Data: "7:resume"}},
 		{"sticker", azizayol.Inbound{Kind: azizayol.KindMedia, Media: "sticker"}},
 	}

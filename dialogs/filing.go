@@ -62,11 +62,11 @@ const (
 
 // ConsentVersion names the consent text she agrees to (filing.consent in the message
 // files); change it when the text changes, so each filing records what she read.
-const ConsentVersion = "appeal-consent-2026-12-01"
+const ConsentVersion = "appeal-consent-2026-12-01.2"
 
 // ConsentVersionSMS names the short consent text she reads by SMS (filing.consent_terms
 // and filing.consent_sms).
-const ConsentVersionSMS = "appeal-consent-sms-2026-12-01"
+const ConsentVersionSMS = "appeal-consent-sms-2026-12-01.2"
 
 func (f filing) Name() string    { return f.name }
 func (f filing) Initial() string { return f.steps[0] }
@@ -134,14 +134,14 @@ func (f filing) Prompt(t *Turn, state string) Prompt {
 	case stepDistrict:
 		return districtPrompt(t)
 	case stepText:
-		return Prompt{Text: t.T(f.name+".text", nil), Nav: Nav{Back: true, Cancel: true}}
+		return Prompt{Text: t.T(f.name+".text", nil), Nav: Nav{Back: true, Cancel: true, Clear: true}}
 	case stepMore:
 		return Prompt{
 			Text: t.T("filing.more", map[string]any{
 				"Chars": utf8.RuneCountInString(t.Data()[keyText]), "Files": len(files(t.Data())),
 			}),
 			Choices: [][]Choice{{{Value: "continue", Label: t.T("filing.continue", nil)}}},
-			Nav:     Nav{Back: true, Cancel: true},
+			Nav:     Nav{Back: true, Cancel: true, Clear: true},
 		}
 	case stepPhone:
 		choices := [][]Choice{{{Value: "share", Label: t.T("filing.share_phone", nil)}}}
@@ -155,12 +155,12 @@ func (f filing) Prompt(t *Turn, state string) Prompt {
 		return Prompt{Text: t.T(f.name+".phone", nil), Choices: choices, Ask: azizayol.AskContact, Nav: Nav{Back: true, Cancel: true}}
 	case stepConsent:
 		p := Prompt{
-			Text: t.T("filing.consent", map[string]any{"Agency": f.agency(t).Names.In(t.Lang())}),
+			Text: t.T("filing.consent", map[string]any{"Agency": agencyName(t, f.agency(t))}),
 			Choices: [][]Choice{
 				{{Value: "agree", Label: t.T("filing.agree", nil)}},
 				{{Value: "disagree", Label: t.T("filing.disagree", nil)}},
 			},
-			Nav: Nav{Back: true},
+			Nav: Nav{Back: true, Clear: true},
 		}
 		if t.sms() {
 			// What is kept, why and how long, then whom it goes to and the question:
@@ -205,19 +205,28 @@ func (f filing) Event(t *Turn, state string, in Input) (string, error) {
 	case stepPhone:
 		return f.takePhone(t, in)
 	case stepConsent:
-		switch in.Choice {
-		case "agree":
-			t.Data()[keyConsent] = ConsentVersion
-			if t.sms() {
-				t.Data()[keyConsent] = ConsentVersionSMS
-			}
-			return f.next(t, stepConsent), nil
-		case "disagree":
+		// Her answer is recorded either way, with the text she read (law ZRU-547).
+		version := ConsentVersion
+		if t.sms() {
+			version = ConsentVersionSMS
+		}
+		answer := map[string]azizayol.ConsentAnswer{"agree": azizayol.ConsentGiven, "disagree": azizayol.ConsentRefused}[in.Choice]
+		if answer == "" {
+			return "", unexpected(in)
+		}
+		err := t.Store().RecordConsent(t.Context(), azizayol.Consent{
+			UserID: t.User().ID, Purpose: string(f.kind), Version: version, Answer: answer, At: t.Now(),
+		})
+		if err != nil {
+			return "", err
+		}
+		if answer == azizayol.ConsentRefused {
 			t.Say("filing.no_consent", nil)
 			t.Go(MenuDialog)
 			return "", nil
 		}
-		return "", unexpected(in)
+		t.Data()[keyConsent] = version
+		return f.next(t, stepConsent), nil
 	case stepReview:
 		return f.review(t, in)
 	}
@@ -413,7 +422,11 @@ func (f filing) reviewPrompt(t *Turn) Prompt {
 	if a := f.agency(t); a.ID != 0 && !t.sms() {
 		lines = append(lines, t.T("filing.review_agency", map[string]any{"Agency": a.Names.In(t.Lang())}))
 	}
-	lines = append(lines, t.T("filing.review_text", map[string]any{"Text": excerpt(d[keyText], quoted(t, 300))}))
+	// By SMS her words are not sent back: an SMS cannot be recalled, and what she
+	// wrote may be what must not be read on her phone. The length tells her it is kept.
+	lines = append(lines, t.T("filing.review_text", map[string]any{
+		"Text": excerpt(d[keyText], quoted(t, 300)), "Length": utf8.RuneCountInString(d[keyText]),
+	}))
 	if n := len(files(d)); n > 0 {
 		lines = append(lines, t.T("filing.review_files", map[string]any{"Count": n}))
 	}
@@ -425,7 +438,7 @@ func (f filing) reviewPrompt(t *Turn) Prompt {
 		Choice{Value: "edit_text", Label: t.T("filing.edit_text", nil)},
 		Choice{Value: "edit_phone", Label: t.T("filing.edit_phone", nil)})
 	rows := append([][]Choice{{{Value: "send", Label: t.T("filing.send", nil)}}}, twoPerRow(edits)...)
-	return Prompt{Text: strings.Join(lines, "\n"), Choices: rows, Nav: Nav{Cancel: true}}
+	return Prompt{Text: strings.Join(lines, "\n"), Choices: rows, Nav: Nav{Cancel: true, Clear: true}}
 }
 
 func (f filing) review(t *Turn, in Input) (string, error) {
@@ -457,7 +470,7 @@ func (f filing) review(t *Turn, in Input) (string, error) {
 		return "", err
 	}
 	t.Say("filing.filed", map[string]any{
-		"Number": a.Number, "Agency": a.Agency.Names.In(t.Lang()), "Due": due(t, a),
+		"Number": a.Number, "Agency": agencyName(t, a.Agency), "Due": due(t, a),
 	})
 	t.Go(MenuDialog)
 	return "", nil

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/looplab/fsm"
+
+	"github.com/azizayol/azizayol"
 )
 
 // Menu is the main menu: every service of the platform is one tap away.
@@ -14,16 +16,19 @@ type Menu struct{}
 var menuItems = []struct {
 	value, label string
 	ready        bool
+	telegramOnly bool // privacy, clearing the chat: SMS cannot be recalled nor silenced
 }{
-	{"consultation", "menu.consultation", true},
-	{"appeal", "menu.appeal", true},
-	{"courses", "menu.courses", true},
-	{"vacancies", "menu.vacancies", true},
-	{choiceSOS, "menu.emergency", true},
-	{"information", "menu.information", false},
-	{MyAppealsDialog, "menu.my_appeals", true},
-	{LanguageDialog, "menu.language", true},
-	{"delete_data", "menu.delete_data", true},
+	{"consultation", "menu.consultation", true, false},
+	{"appeal", "menu.appeal", true, false},
+	{"courses", "menu.courses", true, false},
+	{"vacancies", "menu.vacancies", true, false},
+	{choiceSOS, "menu.emergency", true, false},
+	{"information", "menu.information", false, false},
+	{MyAppealsDialog, "menu.my_appeals", true, false},
+	{LanguageDialog, "menu.language", true, false},
+	{PrivacyDialog, "menu.privacy", true, true},
+	{"delete_data", "menu.delete_data", true, false},
+	{choiceClear, "clear.button", true, true},
 }
 
 func (Menu) Name() string    { return MenuDialog }
@@ -54,6 +59,9 @@ func (Menu) Prompt(t *Turn, state string) Prompt {
 	var rows [][]Choice
 	var row []Choice
 	for _, item := range menuItems {
+		if item.telegramOnly && t.user.Channel != azizayol.Telegram {
+			continue
+		}
 		c := Choice{Value: item.value, Label: t.T(item.label, nil)}
 		if item.value == choiceSOS {
 			rows = append([][]Choice{{c}}, rows...)
@@ -71,7 +79,7 @@ func (Menu) Prompt(t *Turn, state string) Prompt {
 
 func (Menu) Event(t *Turn, state string, in Input) (string, error) {
 	for _, item := range menuItems {
-		if item.value != in.Choice {
+		if item.value != in.Choice || (item.telegramOnly && t.user.Channel != azizayol.Telegram) {
 			continue
 		}
 		if !item.ready {

@@ -93,7 +93,7 @@ func viewPrompt(t *Turn) Prompt {
 	}
 	lines := []string{t.T("my_appeals.view", map[string]any{
 		"Number": a.Number, "Topic": t.T("topic."+a.Topic, nil), "Date": date(a.Filed),
-		"Agency": a.Agency.Names.In(t.Lang()), "Status": t.T("status."+string(a.Status), nil), "Due": due(t, a),
+		"Agency": agencyName(t, a.Agency), "Status": t.T("status."+string(a.Status), nil), "Due": due(t, a),
 	})}
 	var last *azizayol.AppealMessage
 	for i, m := range thread {
@@ -105,7 +105,7 @@ func viewPrompt(t *Turn) Prompt {
 			// of its own, and the view must fit three SMS.
 			continue
 		}
-		data := map[string]any{"Date": date(m.Created), "Text": m.Text, "Agency": a.Agency.Names.In(t.Lang())}
+		data := map[string]any{"Date": date(m.Created), "Text": m.Text, "Agency": agencyName(t, a.Agency)}
 		switch m.Author {
 		case azizayol.ByAgency:
 			if t.sms() {
@@ -139,7 +139,7 @@ func viewPrompt(t *Turn) Prompt {
 		// Opened from the answer's button while she was writing something else.
 		rows = append(rows, []Choice{{Value: choiceResume, Label: t.T("emergency.resume_button", nil)}})
 	}
-	return Prompt{Text: strings.Join(lines, "\n"), Choices: rows, Nav: Nav{Back: true, Menu: true}}
+	return Prompt{Text: strings.Join(lines, "\n"), Choices: rows, Nav: Nav{Back: true, Menu: true, Clear: true}}
 }
 
 func (MyAppeals) Event(t *Turn, state string, in Input) (string, error) {
@@ -166,7 +166,7 @@ func (MyAppeals) Event(t *Turn, state string, in Input) (string, error) {
 		case "read":
 			for i := len(thread) - 1; i >= 0; i-- {
 				if m := thread[i]; m.Author == azizayol.ByAgency {
-					t.Say("my_appeals.from_agency", map[string]any{"Date": date(m.Created), "Text": m.Text, "Agency": a.Agency.Names.In(t.Lang())})
+					t.Say("my_appeals.from_agency", map[string]any{"Date": date(m.Created), "Text": m.Text, "Agency": agencyName(t, a.Agency)})
 					return "", nil
 				}
 			}

@@ -60,6 +60,8 @@ type smsWalk struct {
 	// where the walk starts: the menu, after she filed an appeal
 	menu       *azizayol.Session
 	menuPrompt azizayol.Outbound
+	// sent, when set, is told every SMS the walk made, as it is sent
+	sent func(key string, lang azizayol.Lang, text string)
 }
 
 // handle sends one message from sess and records every reply in the table; next is nil
@@ -92,6 +94,9 @@ func (w *smsWalk) handle(sess *azizayol.Session, in azizayol.Inbound) (next *azi
 		for _, part := range bot.SplitFor(azizayol.User{Channel: azizayol.SMS, Lang: lang}, o) {
 			c := w.table.add(key, lang, part)
 			segments += c.parts
+			if w.sent != nil {
+				w.sent(key, lang, sms.Render(part, lang))
+			}
 		}
 	}
 	w.store.calls = nil

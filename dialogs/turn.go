@@ -131,7 +131,7 @@ func (t *Turn) fail(err error) {
 // button turns a choice into a button whose data names the step it belongs to.
 func (t *Turn) button(c Choice) azizayol.Button {
 	step := strconv.Itoa(t.sess.Step)
-	if c.Value == choiceSOS || c.Value == choiceMenu {
+	if c.Value == choiceSOS || c.Value == choiceMenu || c.Value == choiceClear {
 		step = anyStep
 	}
 	data := step + ":" + c.Value

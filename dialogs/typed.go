@@ -16,7 +16,9 @@ var navWords = map[string]string{
 	"back": choiceBack, "orqaga": choiceBack, "орқага": choiceBack, "оркага": choiceBack, "назад": choiceBack,
 	"cancel": choiceCancel, "bekor": choiceCancel, "bekor qilish": choiceCancel, "бекор": choiceCancel,
 	"бекор қилиш": choiceCancel, "отмена": choiceCancel, "отменить": choiceCancel,
-	"sos": choiceSOS,
+	"sos":      choiceSOS,
+	"tozalash": choiceClear, "chatni tozalash": choiceClear, "тозалаш": choiceClear, "чатни тозалаш": choiceClear,
+	"очистить": choiceClear, "очистить чат": choiceClear, "clear": choiceClear, "clear chat": choiceClear,
 }
 
 func navWord(text string) string {

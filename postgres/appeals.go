@@ -361,7 +361,8 @@ func (u *unitTx) RateAnswer(ctx context.Context, userID, appealID int64, helpful
 // inbox are blanked and no longer carry her key (their ids stay, so a redelivered
 // update is still recognised; what she sent after this message is left to be read);
 // the messages sent or queued to her are deleted. Her user record keeps only the
-// address needed to send the confirmation, with her language and dates reset.
+// address needed to send the confirmation, with her language and dates reset. Her
+// consents in force are recorded as withdrawn (those records stay: the operator's proof).
 func (u *unitTx) Erase(ctx context.Context, userID int64) (azizayol.Erasure, error) {
 	var e azizayol.Erasure
 	// Lock her appeals first: an answer the console commits meanwhile waits, and is
@@ -373,6 +374,10 @@ func (u *unitTx) Erase(ctx context.Context, userID int64) (azizayol.Erasure, err
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		return e, fmt.Errorf("postgres: lock appeals of user %d: %w", userID, err)
+	}
+	// Her consents are withdrawn first, while her appeals still name her.
+	if _, err := withdrawConsents(ctx, u.tx, userID); err != nil {
+		return e, err
 	}
 	err = u.tx.QueryRow(ctx, `
 		WITH hers AS (
@@ -428,8 +433,9 @@ func (u *unitTx) AppealForUpdate(ctx context.Context, appealID int64) (azizayol.
 	}
 	usr := azizayol.User{ID: a.UserID}
 	var channel, lang string
-	err = u.tx.QueryRow(ctx, `SELECT channel, address, lang, blocked_at IS NOT NULL FROM users WHERE id = $1`, a.UserID).
-		Scan(&channel, &usr.Address, &lang, &usr.Blocked)
+	err = u.tx.QueryRow(ctx, `SELECT channel, address, lang, blocked_at IS NOT NULL, sweep_hours, discreet, notify_from, notify_until
+		FROM users WHERE id = $1`, a.UserID).
+		Scan(&channel, &usr.Address, &lang, &usr.Blocked, &usr.Privacy.SweepHours, &usr.Privacy.Discreet, &usr.Privacy.NotifyFrom, &usr.Privacy.NotifyUntil)
 	if err != nil {
 		return a, azizayol.User{}, fmt.Errorf("postgres: read user of appeal %d: %w", appealID, err)
 	}

@@ -46,7 +46,7 @@ func TestRouteEveryTopicInEveryRegion(t *testing.T) {
 		"legal": "justice", "medical": "health", "psychological": "rehab",
 		"notebook_in": "khokimiyat-", "notebook_out": "khokimiyat-", "housing": "khokimiyat-",
 		"grant": "mahalla", "employment": "employment", "entrepreneurship": "xalqbank",
-		"violence": "rehab", "misc": "mahalla",
+		"violence": "rehab", "misc": "mahalla", "crisis": "rehab",
 	}
 	if n := count(t, raw, `SELECT count(*) FROM topics`); n != len(want) {
 		t.Fatalf("%d topics, the test knows %d", n, len(want))

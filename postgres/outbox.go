@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -43,7 +44,8 @@ func (u *unitTx) Enqueue(ctx context.Context, usr azizayol.User, msgs ...azizayo
 const (
 	outboxColumns = `SELECT o.id, o.user_id, o.channel, o.address, o.message, o.attempts, o.created_at,
        u.blocked_at IS NOT NULL,
-       u.opted_out_at IS NOT NULL AND NOT coalesce((o.message->>'always')::boolean, false)
+       u.opted_out_at IS NOT NULL AND NOT coalesce((o.message->>'always')::boolean, false),
+       u.sweep_hours, u.discreet, u.notify_from, u.notify_until
 FROM outbox o JOIN users u ON u.id = o.user_id`
 	outboxFirst = `o.status = 'pending' AND o.next_attempt_at <= now() AND o.channel = ANY($1)
   AND NOT EXISTS (SELECT 1 FROM outbox p
@@ -75,13 +77,16 @@ func (db *DB) SendNext(ctx context.Context, channels []azizayol.Channel, userID 
 	} else {
 		row = tx.QueryRow(ctx, claimOutboxOf, channels, userID)
 	}
-	err = row.Scan(&m.ID, &m.UserID, &m.Channel, &m.Address, &body, &m.Attempts, &m.Queued, &blocked, &optedOut)
+	var privacy azizayol.Privacy
+	err = row.Scan(&m.ID, &m.UserID, &m.Channel, &m.Address, &body, &m.Attempts, &m.Queued, &blocked, &optedOut,
+		&privacy.SweepHours, &privacy.Discreet, &privacy.NotifyFrom, &privacy.NotifyUntil)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("postgres: claim outbox message: %w", err)
 	}
+	m.Silent = privacy.Quiet(time.Now())
 	var d azizayol.Delivery
 	if err := json.Unmarshal(body, &m.Message); err != nil {
 		// Unreadable, so unsendable: mark it, or it would hold back her later messages.
@@ -112,6 +117,13 @@ func recordDelivery(ctx context.Context, tx pgx.Tx, m azizayol.OutboxMessage, d 
 			UPDATE outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1, external_id = $2,
 			       delivery = (SELECT delivery FROM early), delivery_at = (SELECT at FROM early)
 			WHERE id = $1`, m.ID, d.ExternalID, string(m.Channel))
+		if err == nil && m.Channel == azizayol.Telegram {
+			// Kept so that clearing the chat (and her sweep, and a message that deletes
+			// itself) can delete it.
+			if id, perr := strconv.Atoi(d.ExternalID); perr == nil && id > 0 {
+				err = trackMessages(ctx, tx, m.UserID, []int{id}, time.Now(), m.Queued, m.Message.DeleteAfter)
+			}
+		}
 	case azizayol.RetryLater:
 		// A wait our own limiter asked for is not a failed attempt; a failure is.
 		failed := 0

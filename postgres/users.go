@@ -58,8 +58,10 @@ func (u *unitTx) User(ctx context.Context, channel azizayol.Channel, address str
 	err := u.tx.QueryRow(ctx, `
 		INSERT INTO users (channel, address, phone) VALUES ($1, $2, $3)
 		ON CONFLICT (channel, address) DO UPDATE SET last_seen_at = now()
-		RETURNING id, lang, blocked_at IS NOT NULL, opted_out_at IS NOT NULL, xmax = 0`,
-		channel, address, phone).Scan(&usr.ID, &lang, &usr.Blocked, &usr.OptedOut, &usr.New)
+		RETURNING id, lang, blocked_at IS NOT NULL, opted_out_at IS NOT NULL, xmax = 0,
+		          sweep_hours, discreet, notify_from, notify_until`,
+		channel, address, phone).Scan(&usr.ID, &lang, &usr.Blocked, &usr.OptedOut, &usr.New,
+		&usr.Privacy.SweepHours, &usr.Privacy.Discreet, &usr.Privacy.NotifyFrom, &usr.Privacy.NotifyUntil)
 	if err != nil {
 		return usr, fmt.Errorf("postgres: find or create user: %w", err)
 	}

@@ -55,6 +55,7 @@ func (t *Telegram) Send(ctx context.Context, om azizayol.OutboxMessage) (string,
 	}
 	params := &tgbot.SendMessageParams{
 		ChatID: chat, Text: m.Text, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview(),
+		DisableNotification: om.Silent, // outside the hours she chose: no sound
 	}
 	switch {
 	case m.Ask != "":
@@ -76,6 +77,22 @@ func (t *Telegram) Send(ctx context.Context, om azizayol.OutboxMessage) (string,
 		return "", classify(err)
 	}
 	return strconv.Itoa(msg.ID), nil
+}
+
+// Delete deletes messages of her chat (at most 100, each younger than 48 hours: a bot
+// may delete both its own and her messages in a private chat). Telegram answers
+// true when any could be deleted; messages she already deleted are no error.
+func (t *Telegram) Delete(ctx context.Context, address string, ids []int) error {
+	chat, err := strconv.ParseInt(address, 10, 64)
+	if err != nil {
+		return fmt.Errorf("telegram: chat id %q: %w", address, azizayol.ErrRejected)
+	}
+	if len(ids) == 1 {
+		_, err = t.api.DeleteMessage(ctx, &tgbot.DeleteMessageParams{ChatID: chat, MessageID: ids[0]})
+	} else {
+		_, err = t.api.DeleteMessages(ctx, &tgbot.DeleteMessagesParams{ChatID: chat, MessageIDs: ids})
+	}
+	return classify(err)
 }
 
 // classify maps the library's errors to the outbox's: Telegram rate limits with a 429

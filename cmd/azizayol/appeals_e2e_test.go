@@ -537,6 +537,12 @@ func TestDeleteMyData(t *testing.T) {
 			if n := count(t, db, `SELECT count(*) FROM inbox WHERE user_key = $1 AND length(payload) > 0`, fmt.Sprintf("telegram:%d", w.id)); n != 0 {
 				t.Errorf("%d of her updates keep their contents", n)
 			}
+			// Her consent was recorded when she gave it, and its withdrawal now.
+			if n := count(t, db, `SELECT count(*) FROM consents c JOIN users u ON u.id = c.user_id
+				WHERE u.address = $1 AND c.purpose = 'appeal' AND c.version = $2 AND c.answer IN ('given', 'withdrawn')`,
+				fmt.Sprint(w.id), dialogs.ConsentVersion); n != 2 {
+				t.Errorf("her consent given and withdrawn: %d records, want 2", n)
+			}
 			// She starts afresh: greeted, asked for a language.
 			msgs = w.turn(func() { fake.SendText(w.id, l.code, "salom") })
 			w.wantLast("Tilni tanlang")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/azizayol/azizayol"
 	"github.com/azizayol/azizayol/listings"
 )
 
@@ -38,6 +39,8 @@ type config struct {
 
 	SMS     smsConfig
 	Console consoleConfig
+
+	Retention azizayol.Retention // how long each kind of data is kept (retention.go)
 }
 
 // consoleConfig is the staff console's configuration.
@@ -142,6 +145,7 @@ func loadConfig(getenv func(string) string, needTelegram bool) (config, error) {
 		errs = append(errs, "SESSION_IDLE must be a duration of at least 1m, e.g. 30m")
 	}
 	c.SessionIdle = idle
+	errs = append(errs, loadRetention(env, &c.Retention)...)
 	c.Console.SecureCookies = env("ADMIN_SECURE_COOKIES", "true") != "false"
 	for _, d := range []struct {
 		name, def string

@@ -37,6 +37,7 @@ type platform struct {
 	db      *postgres.DB
 	rdb     *redis.Client
 	engine  *dialogs.Engine
+	vocab   *crisis.Vocabulary // the crisis words the engine matches with
 	proc    *bot.Processor
 	sender  *bot.Sender
 	stored  *bot.Signal // updates were stored by another instance
@@ -53,6 +54,16 @@ func open(ctx context.Context, cfg config) (*platform, error) {
 		db.Close()
 		return nil, err
 	}
+	// The crisis vocabulary is the database's, which super-admins edit in the console;
+	// words.txt seeds it with the entries it does not have yet.
+	if _, err := db.SeedCrisisWords(ctx, crisis.Seed()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	vocab := crisis.NewVocabulary(db)
+	if err := vocab.Reload(ctx); err != nil {
+		slog.Error("the crisis vocabulary cannot be read: matching with words.txt until it can", "err", err)
+	}
 	rdb, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
 	if err != nil {
 		db.Close()
@@ -62,7 +73,8 @@ func open(ctx context.Context, cfg config) (*platform, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return &platform{
 		db: db, rdb: rdb,
-		engine:  dialogs.Standard(crisis.Default(), cfg.SessionIdle, time.Now),
+		engine:  dialogs.Standard(vocab, cfg.SessionIdle, time.Now),
+		vocab:   vocab,
 		stored:  bot.NewSignal(cfg.Workers),
 		queued:  bot.NewSignal(cfg.Senders),
 		metrics: reg,
@@ -101,6 +113,10 @@ func (p *platform) run(ctx context.Context, wg *sync.WaitGroup, cfg config) {
 	for _, f := range []func(){
 		func() { p.rdb.OnWake(ctx, "inbox", p.stored.Raise) },
 		func() { p.rdb.OnWake(ctx, "outbox", p.queued.Raise) },
+		// The crisis vocabulary: reloaded when another instance's console changed it,
+		// and every minute in case that wake-up was lost.
+		func() { p.rdb.OnWake(ctx, "crisis", p.vocab.Kick) },
+		func() { p.vocab.Run(ctx, time.Minute) },
 		func() { p.proc.Run(ctx, cfg.Workers) },
 		func() { p.sender.Run(ctx, cfg.Senders) },
 	} {
@@ -164,6 +180,12 @@ func serve(ctx context.Context, cfg config) error {
 		Store: p.db, Desk: admin.NewDesk(p.db, p.replied, time.Now), Counter: p.rdb, Events: hub,
 		Simulator: sim, Files: tg, SecureCookies: cfg.Console.SecureCookies,
 		Idle: cfg.Console.Idle, Absolute: cfg.Console.Absolute, Now: time.Now,
+		CrisisChanged: func() {
+			if err := p.vocab.Reload(ctx); err != nil {
+				slog.Error("reloading the crisis vocabulary after a change failed", "err", err)
+			}
+			p.rdb.Wake(context.Background(), "crisis")
+		},
 	})
 	if err != nil {
 		return err
@@ -190,6 +212,14 @@ func serve(ctx context.Context, cfg config) error {
 	}
 	p.start(cfg, parse, send, limits)
 	p.run(ctx, &wg, cfg)
+	// Deletes what is due: a chat she cleared, her automatic sweep (Telegram only:
+	// SMS cannot be recalled).
+	sweeper := bot.NewSweeper(p.db, []bot.Deleter{tg}, p.rdb.Limiter(), limits, bot.NewSignal(1), time.Now)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sweeper.Run(ctx)
+	}()
 
 	switch cfg.TelegramMode {
 	case "webhook":
@@ -268,6 +298,8 @@ func (p *platform) jobs(cfg config) []jobs.Job {
 			_, err := p.db.DeleteExpiredSessions(ctx, cfg.Console.Idle, cfg.Console.Absolute)
 			return err
 		}},
+		// Every night: what is past its retention (RETENTION_*) is blanked or deleted.
+		{Name: "retention-purge", Schedule: jobs.PurgeSchedule, Run: (&jobs.Purge{DB: p.db, Retention: cfg.Retention, Now: time.Now}).Run},
 	}
 	if cfg.MehnatURL != "" {
 		list = append(list, jobs.Job{Name: "pull-vacancies", Schedule: "30 3 * * *", Run: func(ctx context.Context) error {

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/azizayol/azizayol"
 	"github.com/azizayol/azizayol/bot/sms"
@@ -153,7 +155,9 @@ func (p *phone) fileBySMS() string {
 	p.pick(l.label(t, "filing.continue"))
 	p.send("+998 90 123 45 67")
 	p.pick(l.label(t, "filing.agree"))
-	if got := p.last(); !strings.Contains(got, "+998 90 123 45 67") || !strings.Contains(got, sms.ToGSM7Latin(string([]rune(l.words)[:10]))) {
+	// Her words are not sent back by SMS (it cannot be recalled): only their length.
+	if got := p.last(); !strings.Contains(got, "+998 90 123 45 67") || strings.Contains(got, sms.ToGSM7Latin(string([]rune(l.words)[:10]))) ||
+		!strings.Contains(got, strconv.Itoa(utf8.RuneCountInString(l.words))) {
 		t.Errorf("the summary by SMS: %q", got)
 	}
 	msgs := p.pick(l.label(t, "filing.send"))
@@ -352,9 +356,15 @@ func TestSMSProviderFailuresAndDeliveryReports(t *testing.T) {
 			}
 			waitQuiet(t, e)
 			got = p.send("start")
-			if !strings.Contains(got[0].Text, "yoqildi") || !strings.Contains(smsTexts(got)[len(got)-1], "Hujjatlaringiz") {
-				t.Errorf("START: %q; want the confirmation, the menu, then the answer held back", smsTexts(got))
+			if !strings.Contains(got[0].Text, "yoqildi") || !strings.Contains(smsTexts(got)[len(got)-1], a.Number) {
+				t.Errorf("START: %q; want the confirmation, the menu, then the notice held back", smsTexts(got))
 			}
+			// The notice names no answer: "1" reads it.
+			read := len(agg.Sent(p.number))
+			if got := p.send("1"); !strings.Contains(got[0].Text, a.Number) || !strings.Contains(got[0].Text, "Hujjatlaringiz") {
+				t.Errorf("1 under the notice: %q; want her appeal with the answer", smsTexts(got))
+			}
+			agg.askedFor(p.number, read)
 		})
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/azizayol/azizayol/internal/sensitive"
 )
 
 // fakeAggregator is an SMS aggregator in the test: it speaks Eskiz's, Play Mobile's
@@ -25,9 +27,10 @@ type fakeAggregator struct {
 	token   string // Eskiz's current token
 	logins  int
 	refresh int
-	expire  bool // the next Eskiz send finds its token expired
-	fail5xx int  // the next sends answer 500
-	calls   int  // send requests, failed ones too
+	expire  bool                    // the next Eskiz send finds its token expired
+	fail5xx int                     // the next sends answer 500
+	calls   int                     // send requests, failed ones too
+	asked   map[string]map[int]bool // by number, the SMS she asked to read (see askedFor)
 }
 
 // fakeSMS is one SMS the aggregator took.
@@ -45,7 +48,8 @@ const (
 )
 
 func newFakeAggregator(t *testing.T) *fakeAggregator {
-	f := &fakeAggregator{t: t, sent: map[string][]fakeSMS{}, ids: map[string]bool{}}
+	f := &fakeAggregator{t: t, sent: map[string][]fakeSMS{}, ids: map[string]bool{}, asked: map[string]map[int]bool{}}
+	t.Cleanup(f.checkNeutral)
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/auth/login", f.eskizLogin)
 	mux.HandleFunc("PATCH /api/auth/refresh", f.eskizRefresh)
@@ -203,6 +207,40 @@ func (f *fakeAggregator) Sent(number string) []fakeSMS {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]fakeSMS(nil), f.sent[number]...)
+}
+
+// askedFor marks the SMS to number from the from-th on (counted from 0) as what she
+// asked to read — her appeal opened, its answer read whole — which may quote the
+// agency's words. Every other SMS is checked at the end of the test.
+func (f *fakeAggregator) askedFor(number string, from int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.asked[number] == nil {
+		f.asked[number] = map[int]bool{}
+	}
+	for i := from; i < len(f.sent[number]); i++ {
+		f.asked[number][i] = true
+	}
+}
+
+var sensitiveWords = sync.OnceValues(func() (*sensitive.List, error) { return sensitive.Load("../../" + sensitive.File) })
+
+// checkNeutral fails the test on an SMS that carries a sensitive word (issue 9: an
+// SMS cannot be recalled): every SMS the aggregator took, but those she asked to read.
+func (f *fakeAggregator) checkNeutral() {
+	words, err := sensitiveWords()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for number, msgs := range f.sent {
+		for i, m := range msgs {
+			if found := words.Find(m.Text); len(found) > 0 && !f.asked[number][i] {
+				f.t.Errorf("an SMS to %s with sensitive words %q: %q", number, found, m.Text)
+			}
+		}
+	}
 }
 
 // set changes the aggregator's state under its lock.
