@@ -32,7 +32,7 @@ func (c *Console) appeal(w http.ResponseWriter, r *http.Request, me azizayol.Sta
 		return
 	}
 	if err := c.cfg.Store.Audit(ctx, azizayol.AuditEntry{
-		StaffID: me.ID, Email: me.Email, Action: "view", AppealID: id, Addr: addr(r),
+		StaffID: me.ID, Email: me.Email, Action: "view", AppealID: id, Addr: c.addr(r),
 	}); err != nil {
 		c.failed(w, r, me, err)
 		return
@@ -92,19 +92,19 @@ func (c *Console) actAndGo(w http.ResponseWriter, r *http.Request, me azizayol.S
 
 func (c *Console) take(w http.ResponseWriter, r *http.Request, me azizayol.Staff) {
 	c.act(w, r, me, "console.done.taken", func(id int64) error {
-		return c.cfg.Desk.Take(r.Context(), actor(r, me), id)
+		return c.cfg.Desk.Take(r.Context(), c.actor(r, me), id)
 	})
 }
 
 func (c *Console) answer(w http.ResponseWriter, r *http.Request, me azizayol.Staff) {
 	c.act(w, r, me, "console.done.answered", func(id int64) error {
-		return c.cfg.Desk.Answer(r.Context(), actor(r, me), id, r.FormValue("text"))
+		return c.cfg.Desk.Answer(r.Context(), c.actor(r, me), id, r.FormValue("text"))
 	})
 }
 
 func (c *Console) note(w http.ResponseWriter, r *http.Request, me azizayol.Staff) {
 	c.act(w, r, me, "console.done.noted", func(id int64) error {
-		return c.cfg.Desk.Note(r.Context(), actor(r, me), id, r.FormValue("text"))
+		return c.cfg.Desk.Note(r.Context(), c.actor(r, me), id, r.FormValue("text"))
 	})
 }
 
@@ -114,7 +114,7 @@ func (c *Console) status(w http.ResponseWriter, r *http.Request, me azizayol.Sta
 		if s != azizayol.InProgress && s != azizayol.Closed {
 			return fmt.Errorf("admin: status %q: %w", s, azizayol.ErrNotFound)
 		}
-		return c.cfg.Desk.SetStatus(r.Context(), actor(r, me), id, s)
+		return c.cfg.Desk.SetStatus(r.Context(), c.actor(r, me), id, s)
 	})
 }
 
@@ -130,7 +130,7 @@ func (c *Console) transfer(w http.ResponseWriter, r *http.Request, me azizayol.S
 		}
 		for _, g := range agencies {
 			if g.ID == to {
-				err := c.cfg.Desk.Transfer(r.Context(), actor(r, me), id, g, r.FormValue("reason"))
+				err := c.cfg.Desk.Transfer(r.Context(), c.actor(r, me), id, g, r.FormValue("reason"))
 				return me.Role != azizayol.SuperAdmin && me.AgencyID != g.ID, err
 			}
 		}
@@ -158,7 +158,7 @@ func (c *Console) file(w http.ResponseWriter, r *http.Request, me azizayol.Staff
 		return
 	}
 	if err := c.cfg.Store.Audit(r.Context(), azizayol.AuditEntry{
-		StaffID: me.ID, Email: me.Email, Action: "view_file", AppealID: id, Detail: strconv.FormatInt(msg, 10) + "/" + strconv.Itoa(n), Addr: addr(r),
+		StaffID: me.ID, Email: me.Email, Action: "view_file", AppealID: id, Detail: strconv.FormatInt(msg, 10) + "/" + strconv.Itoa(n), Addr: c.addr(r),
 	}); err != nil {
 		c.failed(w, r, me, err)
 		return

@@ -375,7 +375,8 @@ func (w *authzWorld) serveFiles() {
 		c.mu.Unlock()
 	}, clock)
 	console, err := admin.New(admin.Config{
-		Store: c.db, Desk: desk, Counter: c.rdb, Events: c.hub,
+		TrustedProxies: testProxies,
+		Store:          c.db, Desk: desk, Counter: c.rdb, Events: c.hub,
 		Simulator: admin.NewSimulator(c.rdb, c.db, func(...string) {}),
 		Files:     w.files, Now: clock,
 	})

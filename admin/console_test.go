@@ -111,7 +111,8 @@ func TestSessionCookie(t *testing.T) {
 		srv := c.srv // the harness's console: SecureCookies off
 		if secure {
 			cons, err := admin.New(admin.Config{
-				Store: c.db, Desk: admin.NewDesk(c.db, func(int64) {}, time.Now), Counter: c.rdb, Events: admin.NewHub(),
+				TrustedProxies: testProxies,
+				Store:          c.db, Desk: admin.NewDesk(c.db, func(int64) {}, time.Now), Counter: c.rdb, Events: admin.NewHub(),
 				SecureCookies: true,
 			})
 			if err != nil {

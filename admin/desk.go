@@ -140,7 +140,9 @@ func (d *Desk) Transfer(ctx context.Context, by Actor, appealID int64, to azizay
 	if utf8.RuneCountInString(reason) > 1000 {
 		return ErrAnswerTooLong
 	}
-	return d.change(ctx, by, appealID, "transfer", to.Code+": "+reason, func(tx azizayol.Tx, a azizayol.Appeal) ([]azizayol.Outbound, error) {
+	// The audit names the agency only: the reason may repeat her words, and the audit
+	// log outlives them.
+	return d.change(ctx, by, appealID, "transfer", to.Code, func(tx azizayol.Tx, a azizayol.Appeal) ([]azizayol.Outbound, error) {
 		if a.Agency.ID == to.ID {
 			return nil, ErrSameAgency
 		}

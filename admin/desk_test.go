@@ -22,28 +22,10 @@ func filed(t *testing.T, db *postgres.DB, address string, lang azizayol.Lang) az
 	return filedOn(t, db, azizayol.Telegram, address, lang)
 }
 
-// filedOn is filed on a channel.
+// filedOn is filed on a channel: a housing appeal in Andijan.
 func filedOn(t *testing.T, db *postgres.DB, channel azizayol.Channel, address string, lang azizayol.Lang) azizayol.Appeal {
 	t.Helper()
-	var a azizayol.Appeal
-	err := db.Do(context.Background(), func(tx azizayol.Tx) error {
-		u, err := tx.User(context.Background(), channel, address)
-		if err != nil {
-			return err
-		}
-		if err := tx.SetLanguage(context.Background(), u.ID, lang); err != nil {
-			return err
-		}
-		a, err = tx.File(context.Background(), azizayol.Draft{
-			UserID: u.ID, Kind: azizayol.KindAppeal, Topic: "housing", RegionCode: "1703", Text: "matn",
-			Phone: "+998901234567", Lang: lang, Consent: "v", Filed: time.Now(),
-		})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
+	return filedAbout(t, db, channel, address, lang, azizayol.KindAppeal, "housing")
 }
 
 func outbox(t *testing.T, db *postgres.DB) []azizayol.Outbound {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -66,7 +67,8 @@ func newConsoleTB(t testing.TB) *console {
 	}, clock)
 	var err error
 	c.console, err = admin.New(admin.Config{
-		Store: db, Desk: desk, Counter: c.rdb, Events: c.hub,
+		TrustedProxies: testProxies,
+		Store:          db, Desk: desk, Counter: c.rdb, Events: c.hub,
 		Simulator: admin.NewSimulator(c.rdb, db, func(...string) {}),
 		Now:       clock,
 	})
@@ -182,3 +184,7 @@ func (c *console) appeal(topic, region, district, text string) azizayol.Appeal {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// testProxies: the tests stand for our reverse proxy, on loopback, and name the client
+// with X-Real-IP.
+var testProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}

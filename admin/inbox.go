@@ -61,13 +61,16 @@ func (c *Console) inbox(w http.ResponseWriter, r *http.Request, me azizayol.Staf
 		q.Set("page", strconv.Itoa(f.Page+1))
 		d.NextURL = Prefix + "/inbox?" + q.Encode()
 	}
-	// The live update asks for the list alone.
-	if r.Header.Get("X-Partial") == "inbox" {
+	// What she looked for is in the audit log (a phone number is a search for a woman);
+	// the live refresh of a list she opened is not a new look, unless it searches.
+	partial := r.Header.Get("X-Partial") == "inbox"
+	if !partial || f.Query != "" {
+		c.audit(r, me, "inbox", 0, r.URL.RawQuery)
+	}
+	if partial {
 		c.partial(w, r, me, "inbox", "list", d)
 		return
 	}
-	// What she looked for is in the audit log (a phone number is a search for a woman).
-	c.audit(r, me, "inbox", 0, r.URL.RawQuery)
 	if d.Topics, err = c.cfg.Store.TopicCodes(ctx); err == nil {
 		if d.Regions, err = c.cfg.Store.AllRegions(ctx); err == nil {
 			d.Districts, err = c.cfg.Store.AllDistricts(ctx)
@@ -143,6 +146,19 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request, me azizayol.Sta
 	}
 	ch, done := c.cfg.Events.subscribe()
 	defer done()
+	stream(c, w, r, flusher, ch, func(e azizayol.AppealEvent) string {
+		if !me.Sees(e.AgencyID, e.RegionCode) {
+			return ""
+		}
+		body, _ := json.Marshal(e)
+		return fmt.Sprintf("event: appeal\ndata: %s\n\n", body)
+	})
+}
+
+// stream writes server-sent events until the request or the server ends: event turns
+// what comes on ch into an event ("" skips it); a comment every 25 seconds keeps
+// proxies from closing the connection.
+func stream[T any](c *Console, w http.ResponseWriter, r *http.Request, flusher http.Flusher, ch <-chan T, event func(T) string) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
@@ -157,13 +173,18 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request, me azizayol.Sta
 		case <-c.streams.Done():
 			return
 		case <-keepalive.C:
+			// A logout, a disabled account, a changed scope ends the stream here; the
+			// page opens a new one with what she may see now.
+			if _, ok := c.session(r); !ok {
+				return
+			}
 			fmt.Fprint(w, ": keepalive\n\n")
-		case e := <-ch:
-			if !me.Sees(e.AgencyID, e.RegionCode) {
+		case v := <-ch:
+			e := event(v)
+			if e == "" {
 				continue
 			}
-			body, _ := json.Marshal(e)
-			fmt.Fprintf(w, "event: appeal\ndata: %s\n\n", body)
+			fmt.Fprint(w, e)
 		}
 		flusher.Flush()
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -88,9 +89,13 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure (served over HTTPS, as in
 	// production); tests over plain HTTP on localhost turn it off.
 	SecureCookies bool
-	Idle          time.Duration // a session unused this long ends
-	Absolute      time.Duration // a session ends this long after login, used or not
-	Now           azizayol.Clock
+	// TrustedProxies are the addresses of our own reverse proxies: from them, and only
+	// from them, X-Real-IP names the client (for the audit log and the login
+	// throttle). None: the direct peer is the client.
+	TrustedProxies []netip.Prefix
+	Idle           time.Duration // a session unused this long ends
+	Absolute       time.Duration // a session ends this long after login, used or not
+	Now            azizayol.Clock
 }
 
 // Console is the staff's web console, served under /admin/.
@@ -130,10 +135,10 @@ func New(cfg Config) (*Console, error) {
 	}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || base == "parts" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", name)
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("admin: template %s: %w", name, err)
 		}
@@ -408,27 +413,30 @@ func back(w http.ResponseWriter, r *http.Request, to, key, id string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// addr is where a request comes from, for the audit log and the login throttle. The
-// console sits behind our own proxy, which sets X-Real-IP; a client cannot.
-func addr(r *http.Request) string {
-	if ip := r.Header.Get("X-Real-IP"); ip != "" && trustedProxy(r) {
-		return ip
-	}
+// addr is where a request comes from, for the audit log and the login throttle: the
+// direct peer, or, when the peer is one of our proxies, the X-Real-IP it sets.
+func (c *Console) addr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	real := r.Header.Get("X-Real-IP")
+	if real == "" {
+		return host
+	}
+	for _, p := range c.cfg.TrustedProxies {
+		if p.Contains(peer.Unmap()) {
+			if ip, err := netip.ParseAddr(strings.TrimSpace(real)); err == nil {
+				return ip.String()
+			}
+			return host
+		}
 	}
 	return host
-}
-
-// trustedProxy: a request from loopback or a private address came through our proxy.
-func trustedProxy(r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && (ip.IsLoopback() || ip.IsPrivate())
 }
 
 func pathID(r *http.Request, name string) (int64, bool) {

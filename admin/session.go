@@ -66,7 +66,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	email := azizayol.NormalizeEmail(r.FormValue("email"))
 	password := r.FormValue("password")
-	from := addr(r)
+	from := c.addr(r)
 	refuse := func(status int, msg string) {
 		c.page(w, r, azizayol.Staff{}, "login", status, map[string]any{
 			"Next": safeNext(r.FormValue("next")), "Email": email, "Failed": msg,
@@ -177,11 +177,13 @@ func (c *Console) setLang(w http.ResponseWriter, r *http.Request, me azizayol.St
 // a failure is logged, and the page is still served.
 func (c *Console) audit(r *http.Request, me azizayol.Staff, action string, appealID int64, detail string) {
 	err := c.cfg.Store.Audit(r.Context(), azizayol.AuditEntry{
-		StaffID: me.ID, Email: me.Email, Action: action, AppealID: appealID, Detail: detail, Addr: addr(r),
+		StaffID: me.ID, Email: me.Email, Action: action, AppealID: appealID, Detail: detail, Addr: c.addr(r),
 	})
 	if err != nil {
 		slog.Error("console audit", "action", action, "err", err)
 	}
 }
 
-func actor(r *http.Request, me azizayol.Staff) Actor { return Actor{Staff: me, Addr: addr(r)} }
+func (c *Console) actor(r *http.Request, me azizayol.Staff) Actor {
+	return Actor{Staff: me, Addr: c.addr(r)}
+}

@@ -257,23 +257,5 @@ func (c *Console) simulatorEvents(w http.ResponseWriter, r *http.Request, me azi
 		c.failed(w, r, me, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 5000\n\n")
-	flusher.Flush()
-	keepalive := time.NewTicker(25 * time.Second)
-	defer keepalive.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-c.streams.Done():
-			return
-		case <-keepalive.C:
-			fmt.Fprint(w, ": keepalive\n\n")
-		case <-grew:
-			fmt.Fprint(w, "event: message\ndata: 1\n\n")
-		}
-		flusher.Flush()
-	}
+	stream(c, w, r, flusher, grew, func(struct{}) string { return "event: message\ndata: 1\n\n" })
 }

@@ -113,13 +113,18 @@ func (c *Console) staffCreate(w http.ResponseWriter, r *http.Request, me azizayo
 			return
 		}
 	}
+	c.staffRefused(w, r, me, "staff", s, failed)
+}
+
+// staffRefused shows the account form again, as she filled it, with what is wrong.
+func (c *Console) staffRefused(w http.ResponseWriter, r *http.Request, me azizayol.Staff, page string, s azizayol.Staff, failed string) {
 	d, err := c.staffData(r, me)
 	if err != nil {
 		c.failed(w, r, me, err)
 		return
 	}
 	d.Edit, d.Failed = s, failed
-	c.page(w, r, me, "staff", http.StatusUnprocessableEntity, d)
+	c.page(w, r, me, page, http.StatusUnprocessableEntity, d)
 }
 
 // managed returns the account of the URL if she manages it; otherwise it answers 404.
@@ -169,6 +174,10 @@ func (c *Console) staffUpdate(w http.ResponseWriter, r *http.Request, me azizayo
 	switch {
 	case !me.Manages(s) || (s.ID == me.ID && (s.Role != me.Role || s.Disabled)):
 		failed = "console.staff.not_allowed" // nobody demotes or disables herself
+	case (old.Role == azizayol.SuperAdmin) != (s.Role == azizayol.SuperAdmin):
+		// A super-admin has no agency and everyone else one: such a change is a new
+		// account, made with its agency, and this one disabled.
+		failed = "console.staff.not_allowed"
 	case s.Validate() != nil:
 		failed = "console.staff.invalid"
 	case password != "" && len([]rune(password)) < azizayol.MinPassword:
@@ -194,13 +203,7 @@ func (c *Console) staffUpdate(w http.ResponseWriter, r *http.Request, me azizayo
 		back(w, r, Prefix+"/staff/"+strconv.FormatInt(s.ID, 10), "done", "console.done.saved")
 		return
 	}
-	d, err := c.staffData(r, me)
-	if err != nil {
-		c.failed(w, r, me, err)
-		return
-	}
-	d.Edit, d.Failed = s, failed
-	c.page(w, r, me, "staff_edit", http.StatusUnprocessableEntity, d)
+	c.staffRefused(w, r, me, "staff_edit", s, failed)
 }
 
 // staffLogout ends every session of an account (a lost phone, a staff member leaving).

@@ -2,6 +2,8 @@ package dialogs
 
 import (
 	"log/slog"
+
+	"github.com/azizayol/azizayol"
 )
 
 // crisisCase opens, for a message with words of harm (Crisis.Harm: violence, suicide
@@ -15,8 +17,8 @@ import (
 // A failure to open it is logged and does not fail the turn: the emergency guidance
 // is never held back, and the store leaves the message's transaction usable.
 func (e *Engine) crisisCase(t *Turn) {
-	if t.user.ID == 0 {
-		return
+	if t.user.ID == 0 || t.user.Channel == azizayol.Simulator {
+		return // staff trying the simulator open no case in a real queue
 	}
 	if _, _, err := t.Store().CrisisCase(t.ctx, t.user.ID, t.sess.Lang, t.now); err != nil {
 		slog.Error("dialogs: opening a crisis case failed; the guidance is shown", "user", t.user.ID, "err", err)

@@ -221,6 +221,13 @@ func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 		e.open(t, MyAppealsDialog, "view", map[string]string{"id": id})
 		return
 	}
+	if (in.Kind == azizayol.KindButton && in.Data == anyStep+":"+choiceClear) ||
+		(in.Kind == azizayol.KindText && navWord(text) == choiceClear) {
+		// Clearing the chat works in any step, from an old message, and after her
+		// session expired (or after an earlier clear ended it).
+		e.clear(t, fresh)
+		return
+	}
 	if fresh {
 		e.resume(t, true)
 		return
@@ -258,7 +265,7 @@ func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 		e.interrupt(t)
 		return
 	case choiceClear:
-		e.clear(t)
+		e.clear(t, false)
 		return
 	case choiceMenu:
 		e.start(t, MenuDialog)
@@ -303,7 +310,7 @@ func (e *Engine) command(t *Turn, fresh bool, in azizayol.Inbound) {
 	case "language", "lang", "til":
 		e.start(t, LanguageDialog)
 	case "clear", "tozalash", "очистить":
-		e.clear(t)
+		e.clear(t, fresh)
 	case "privacy", "maxfiylik":
 		e.start(t, PrivacyDialog)
 	default:
@@ -340,10 +347,10 @@ const ClearAfter = 30
 // the bot delete (48 hours), hers and ours, this one included, and ends her session.
 // One neutral line confirms it and deletes itself after ClearAfter. SMS cannot be
 // recalled: she is told to delete them herself.
-func (e *Engine) clear(t *Turn) {
+func (e *Engine) clear(t *Turn, fresh bool) {
 	if t.user.Channel != azizayol.Telegram {
 		t.Say("clear.cannot", nil)
-		e.reprompt(t)
+		e.resume(t, fresh)
 		return
 	}
 	if _, err := t.Store().ClearChat(t.ctx, t.user.ID, t.now); err != nil {

@@ -8,6 +8,7 @@ CREATE TABLE chat_messages (
     user_id    bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     message_id bigint      NOT NULL,           -- the channel's id (Telegram message_id)
     at         timestamptz NOT NULL,
+    queued_at  timestamptz NOT NULL,           -- ours: when it was queued (hers: = at)
     delete_at  timestamptz,                    -- due for deletion: a clear, the sweep
     PRIMARY KEY (user_id, message_id)
 );
@@ -20,6 +21,7 @@ ALTER TABLE users ADD COLUMN notify_from  smallint NOT NULL DEFAULT 0 CHECK (not
 ALTER TABLE users ADD COLUMN notify_until smallint NOT NULL DEFAULT 0 CHECK (notify_until BETWEEN 0 AND 23);
 -- Her last "clear chat": a message queued before it and sent after it is deleted too.
 ALTER TABLE users ADD COLUMN cleared_at   timestamptz;
+CREATE INDEX users_cleared ON users (cleared_at) WHERE cleared_at IS NOT NULL;
 
 -- Her latest message (bot.answerToNotice: "1" by SMS answers the last SMS she got).
 CREATE INDEX outbox_by_user ON outbox (user_id, id);

@@ -398,6 +398,7 @@ func (u *unitTx) Erase(ctx context.Context, userID int64) (azizayol.Erasure, err
 		arg  any
 	}{
 		{"thread", `UPDATE appeal_messages SET text = '', attachments = '[]', staff = NULL WHERE appeal_id = ANY($1)`, ids},
+		{"transfers", `UPDATE appeal_transfers SET reason = '' WHERE appeal_id = ANY($1)`, ids},
 		{"inbox", `UPDATE inbox SET payload = '\x', error = NULL, user_key = 'erased:' || inbox.id FROM users u
 			WHERE u.id = $1 AND inbox.channel = u.channel AND inbox.user_key = u.channel || ':' || u.address
 			  AND (inbox.processed_at IS NOT NULL OR inbox.id = $2)`, userID},

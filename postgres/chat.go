@@ -31,8 +31,8 @@ func trackMessages(ctx context.Context, q execer, userID int64, ids []int, at, q
 		return nil
 	}
 	_, err := q.Exec(ctx, `
-		INSERT INTO chat_messages (user_id, message_id, at, delete_at)
-		SELECT u.id, m, $3::timestamptz,
+		INSERT INTO chat_messages (user_id, message_id, at, queued_at, delete_at)
+		SELECT u.id, m, $3::timestamptz, $5::timestamptz,
 		       CASE WHEN $4 > 0 THEN $3::timestamptz + make_interval(secs => $4)
 		            WHEN u.cleared_at IS NOT NULL AND $5::timestamptz <= u.cleared_at THEN $3::timestamptz
 		            WHEN u.sweep_hours > 0 THEN $3::timestamptz + make_interval(hours => u.sweep_hours) END
@@ -69,8 +69,10 @@ func (u *unitTx) SetPrivacy(ctx context.Context, userID int64, p azizayol.Privac
 	if err != nil {
 		return fmt.Errorf("postgres: set privacy of user %d: %w", userID, err)
 	}
+	// Only what the sweep planned (an hour after sending or later) is planned anew: a
+	// clear's deletions and the line that deletes itself stay as they are.
 	_, err = u.tx.Exec(ctx, `UPDATE chat_messages SET delete_at = CASE WHEN $2 > 0 THEN at + make_interval(hours => $2) END
-		WHERE user_id = $1 AND (delete_at IS NULL OR delete_at > now())`, userID, p.SweepHours)
+		WHERE user_id = $1 AND (delete_at IS NULL OR (delete_at > now() AND delete_at - at >= interval '1 hour'))`, userID, p.SweepHours)
 	if err != nil {
 		return fmt.Errorf("postgres: plan the sweep of user %d: %w", userID, err)
 	}
@@ -85,6 +87,13 @@ func (u *unitTx) SetPrivacy(ctx context.Context, userID int64, p azizayol.Privac
 func (db *DB) DeleteDue(ctx context.Context, now time.Time, del func(context.Context, azizayol.Deletion) error) (int, error) {
 	if _, err := db.pool.Exec(ctx, `DELETE FROM chat_messages WHERE at <= $1`, now.Add(-deleteWindow)); err != nil {
 		return 0, fmt.Errorf("postgres: forget undeletable messages: %w", err)
+	}
+	// A message queued before a clear but recorded after it by a sender whose
+	// transaction could not yet see the clear: it belongs to the cleared conversation.
+	if _, err := db.pool.Exec(ctx, `UPDATE chat_messages c SET delete_at = $1 FROM users u
+		WHERE u.cleared_at > $1::timestamptz - interval '10 minutes' AND c.user_id = u.id
+		  AND c.delete_at IS NULL AND c.queued_at <= u.cleared_at`, now); err != nil {
+		return 0, fmt.Errorf("postgres: delete what a clear missed: %w", err)
 	}
 	done := 0
 	for {

@@ -17,6 +17,16 @@ func (u *unitTx) RecordConsent(ctx context.Context, c azizayol.Consent) error {
 	if err != nil {
 		return fmt.Errorf("postgres: record %s consent of user %d to %s: %w", c.Answer, c.UserID, c.Purpose, err)
 	}
+	if c.Answer == azizayol.ConsentRefused {
+		// Without her consent what she wrote is not kept: the raw updates she sent
+		// (this one too) lose their text now, not after RETENTION_INBOX.
+		_, err := u.tx.Exec(ctx, `UPDATE inbox SET payload = '\x', error = NULL FROM users u
+			WHERE u.id = $1 AND inbox.channel = u.channel AND inbox.user_key = u.channel || ':' || u.address
+			  AND (inbox.processed_at IS NOT NULL OR inbox.id = $2)`, c.UserID, u.entry)
+		if err != nil {
+			return fmt.Errorf("postgres: forget what user %d wrote after she refused consent: %w", c.UserID, err)
+		}
+	}
 	return nil
 }
 

@@ -29,7 +29,7 @@ func (c *Client) PublishAppealEvents(ctx context.Context, events []azizayol.Appe
 // OnAppealEvent calls fn for every appeal event published by any instance, this one
 // included, until ctx ends, resubscribing after a failure.
 func (c *Client) OnAppealEvent(ctx context.Context, fn func(azizayol.AppealEvent)) {
-	c.subscribe(ctx, c.key("console", "appeals"), func(payload string) {
+	c.subscribe(ctx, c.key("console", "appeals"), nil, func(payload string) {
 		var e azizayol.AppealEvent
 		if err := json.Unmarshal([]byte(payload), &e); err == nil {
 			fn(e)
@@ -37,7 +37,10 @@ func (c *Client) OnAppealEvent(ctx context.Context, fn func(azizayol.AppealEvent
 	})
 }
 
-func (c *Client) subscribe(ctx context.Context, channel string, fn func(payload string)) {
+// subscribe calls fn with every message published on channel until ctx ends,
+// resubscribing after a failure; ready is called each time the subscription is in
+// place (nil: nothing to do then).
+func (c *Client) subscribe(ctx context.Context, channel string, ready func(), fn func(payload string)) {
 	for ctx.Err() == nil {
 		sub := c.rdb.Subscribe(ctx, channel)
 		if _, err := sub.Receive(ctx); err != nil {
@@ -47,6 +50,9 @@ func (c *Client) subscribe(ctx context.Context, channel string, fn func(payload 
 			case <-time.After(time.Second):
 			}
 			continue
+		}
+		if ready != nil {
+			ready()
 		}
 		msgs := sub.Channel()
 	receive:

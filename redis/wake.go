@@ -3,7 +3,6 @@ package redis
 import (
 	"context"
 	"log/slog"
-	"time"
 )
 
 // Wake tells the workers of every instance that there is work on topic ("inbox",
@@ -19,32 +18,10 @@ func (c *Client) Wake(ctx context.Context, topic string) {
 // OnWake calls fn for every wake-up on topic from another instance (this one wakes
 // its own workers directly) until ctx ends, resubscribing after a failure.
 func (c *Client) OnWake(ctx context.Context, topic string, fn func()) {
-	for ctx.Err() == nil {
-		sub := c.rdb.Subscribe(ctx, c.key("wake", topic))
-		if _, err := sub.Receive(ctx); err != nil {
-			sub.Close()
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
-			continue
+	// Once subscribed, fn runs for anything published while we were not.
+	c.subscribe(ctx, c.key("wake", topic), fn, func(payload string) {
+		if payload != c.instance {
+			fn()
 		}
-		fn() // anything published while we were not subscribed
-		wakeups := sub.Channel()
-	receive:
-		for {
-			select {
-			case <-ctx.Done():
-				break receive
-			case msg, ok := <-wakeups:
-				if !ok {
-					break receive
-				}
-				if msg.Payload != c.instance {
-					fn()
-				}
-			}
-		}
-		sub.Close()
-	}
+	})
 }

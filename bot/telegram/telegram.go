@@ -144,6 +144,10 @@ func (t *Telegram) Open(ctx context.Context, fileID string) ([]byte, string, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
+		var uerr interface{ Unwrap() error }
+		if errors.As(err, &uerr) {
+			err = uerr.Unwrap() // the URL holds the token: keep it out of the logs
+		}
 		return nil, "", fmt.Errorf("telegram: download file: %w", err)
 	}
 	defer resp.Body.Close()

@@ -45,9 +45,10 @@ type config struct {
 
 // consoleConfig is the staff console's configuration.
 type consoleConfig struct {
-	SecureCookies bool          // the session cookie is Secure: the console is served over HTTPS
-	Idle          time.Duration // a session unused this long ends
-	Absolute      time.Duration // a session ends this long after login
+	TrustedProxies []netip.Prefix // our reverse proxies: X-Real-IP is believed from them only
+	SecureCookies  bool           // the session cookie is Secure: the console is served over HTTPS
+	Idle           time.Duration  // a session unused this long ends
+	Absolute       time.Duration  // a session ends this long after login
 }
 
 // smsConfig is the SMS channel's configuration; Provider "" turns the channel off.
@@ -121,21 +122,8 @@ func loadConfig(getenv func(string) string, needTelegram bool) (config, error) {
 			c.SMS.Keywords = append(c.SMS.Keywords, k)
 		}
 	}
-	for _, a := range strings.Split(env("SMS_ALLOW_FROM", ""), ",") {
-		if a = strings.TrimSpace(a); a == "" {
-			continue
-		}
-		p, err := netip.ParsePrefix(a)
-		if err != nil {
-			addr, aerr := netip.ParseAddr(a)
-			if aerr != nil {
-				errs = append(errs, fmt.Sprintf("SMS_ALLOW_FROM: %q is not an address or a prefix (10.0.0.0/8)", a))
-				continue
-			}
-			p = netip.PrefixFrom(addr, addr.BitLen())
-		}
-		c.SMS.AllowFrom = append(c.SMS.AllowFrom, p)
-	}
+	c.SMS.AllowFrom = prefixes("SMS_ALLOW_FROM", env("SMS_ALLOW_FROM", ""), &errs)
+	c.Console.TrustedProxies = prefixes("ADMIN_TRUSTED_PROXIES", env("ADMIN_TRUSTED_PROXIES", ""), &errs)
 	errs = append(errs, c.SMS.check()...)
 	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, "LOG_LEVEL must be debug, info, warn or error")
@@ -227,4 +215,26 @@ func (c *smsConfig) check() []string {
 		errs = append(errs, "SMS_WEBHOOK_SECRET must be 16-256 characters of A-Z a-z 0-9 _ - (the providers call our webhook with it)")
 	}
 	return errs
+}
+
+// prefixes reads a comma-separated list of addresses and prefixes (10.0.0.0/8); each
+// one that is neither is named in errs.
+func prefixes(name, list string, errs *[]string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, a := range strings.Split(list, ",") {
+		if a = strings.TrimSpace(a); a == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(a)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(a)
+			if aerr != nil {
+				*errs = append(*errs, fmt.Sprintf("%s: %q is not an address or a prefix (10.0.0.0/8)", name, a))
+				continue
+			}
+			p = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		out = append(out, p)
+	}
+	return out
 }

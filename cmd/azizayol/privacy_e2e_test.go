@@ -62,6 +62,7 @@ func TestClearChatDeletesEverythingDeletable(t *testing.T) {
 	if young < 6 {
 		t.Fatalf("only %d new messages: %q", young, phoneShows(fake, chat))
 	}
+	t.Logf("her phone before clear chat:\n%s", strings.Join(phoneShows(fake, chat), "\n"))
 	w.turn(func() { w.fake.PressButton(chat, w.last().ID, button(t, w.last(), l.tr(t, "clear.button", nil))) }, 1)
 
 	done := l.tr(t, "clear.done", nil)

@@ -178,7 +178,7 @@ func serve(ctx context.Context, cfg config) error {
 	sim := admin.NewSimulator(p.rdb, p.db, p.received)
 	console, err := admin.New(admin.Config{
 		Store: p.db, Desk: admin.NewDesk(p.db, p.replied, time.Now), Counter: p.rdb, Events: hub,
-		Simulator: sim, Files: tg, SecureCookies: cfg.Console.SecureCookies,
+		Simulator: sim, Files: tg, SecureCookies: cfg.Console.SecureCookies, TrustedProxies: cfg.Console.TrustedProxies,
 		Idle: cfg.Console.Idle, Absolute: cfg.Console.Absolute, Now: time.Now,
 		CrisisChanged: func() {
 			if err := p.vocab.Reload(ctx); err != nil {

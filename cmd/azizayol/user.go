@@ -92,7 +92,7 @@ func userCommand(ctx context.Context, cfg config, args []string, stdin io.Reader
 	}
 	fmt.Fprintf(stdout, "staff %d created: %s (%s)\n", id, s.Email, s.Role)
 	if !*fromStdin {
-		fmt.Fprintf(stdout, "password (shown once; she can change it in the console): %s\n", password)
+		fmt.Fprintf(stdout, "password (shown once; an admin can set a new one on the console's Staff page): %s\n", password)
 	}
 	return nil
 }
