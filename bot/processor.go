@@ -11,7 +11,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/azizayol/azizayol"
-	"github.com/azizayol/azizayol/crisis"
 	"github.com/azizayol/azizayol/locales"
 )
 
@@ -27,6 +26,9 @@ type Inbox interface {
 // Engine runs the dialogs (dialogs.Engine).
 type Engine interface {
 	Handle(ctx context.Context, store azizayol.Store, u azizayol.User, sess *azizayol.Session, in azizayol.Inbound) (*azizayol.Session, []azizayol.Outbound, error)
+	// MatchCrisis matches text with the crisis words the dialogs use (the database's,
+	// which super-admins edit): an SMS after STOP is answered outside the dialogs.
+	MatchCrisis(text string) (entry string, ok bool)
 }
 
 // Processor turns stored updates into dialog steps and queued replies.
@@ -275,7 +277,7 @@ func optOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.In
 // optedOut answers a woman who sent STOP only when she writes of danger. No crisis
 // case is opened: nothing would reach her until her START.
 func optedOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.Inbound, engine Engine) error {
-	if !matchCrisis(engine, in.Text) {
+	if _, danger := engine.MatchCrisis(in.Text); !danger {
 		return nil
 	}
 	text, err := locales.Text(u.FirstLang(in.LangHint), "sms.hotline", nil)
@@ -283,17 +285,6 @@ func optedOut(ctx context.Context, tx azizayol.Tx, u azizayol.User, in azizayol.
 		return err
 	}
 	return tx.Enqueue(ctx, u, azizayol.Outbound{Text: text, Lang: u.FirstLang(in.LangHint), Always: true})
-}
-
-// matchCrisis matches text with the engine's crisis vocabulary (the database's, which
-// super-admins edit), or with words.txt for an engine that has none.
-func matchCrisis(engine Engine, text string) bool {
-	if m, ok := engine.(interface{ MatchCrisis(string) (string, bool) }); ok {
-		_, danger := m.MatchCrisis(text)
-		return danger
-	}
-	_, danger := crisis.Default().Match(text)
-	return danger
 }
 
 // otherScript reports the Uzbek script an SMS is written in when it is not the one

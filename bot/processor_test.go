@@ -98,6 +98,8 @@ func TestEntryRunAgainAfterLostCommitMovesHerOnce(t *testing.T) {
 // the message "boom", and answers every other message.
 type failing struct{ panics bool }
 
+func (failing) MatchCrisis(text string) (string, bool) { return crisis.Default().Match(text) }
+
 func (f failing) Handle(ctx context.Context, store azizayol.Store, u azizayol.User, sess *azizayol.Session, in azizayol.Inbound) (*azizayol.Session, []azizayol.Outbound, error) {
 	if in.Text != "boom" {
 		return &azizayol.Session{Dialog: "menu", State: "main", Step: 7}, []azizayol.Outbound{{Text: "ok: " + in.Text}}, nil
