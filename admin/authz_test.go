@@ -144,7 +144,7 @@ func authzRoutes() []authzRoute {
 		}
 		return nil
 	}
-	return []authzRoute{
+	routes := []authzRoute{
 		{route: "POST /admin/logout", ok: 303, ends: authzEndsThis, target: at("/admin/logout", nil)},
 		{route: "POST /admin/logout-everywhere", ok: 303, ends: authzEndsAll, target: at("/admin/logout-everywhere", nil)},
 		{route: "POST /admin/lang", ok: 303, target: at("/admin/lang", url.Values{"lang": {"uz-Latn"}, "next": {"/admin/inbox"}})},
@@ -278,6 +278,10 @@ func authzRoutes() []authzRoute {
 		// After the restart she has a conversation to follow.
 		{route: "GET /admin/simulator/events", ok: 200, target: at("/admin/simulator/events", nil)},
 	}
+	routes = append(routes, statsAuthzRoutes()...)
+	routes = append(routes, reportsAuthzRoutes()...)
+	routes = append(routes, articlesAuthzRoutes()...)
+	return append(routes, broadcastsAuthzRoutes()...)
 }
 
 // request is what she sends on route r; an action on an appeal goes to a.

@@ -60,6 +60,10 @@ type Store interface {
 	SeenAlerts(ctx context.Context, staffID, appealID int64) error
 
 	CrisisStore
+	StatsStore
+	ReportStore
+	ArticleStore
+	BroadcastStore
 }
 
 // Counter counts failed logins in a window shared by every instance (redis.Client).
@@ -189,6 +193,10 @@ func (c *Console) routes() {
 	c.handle("POST /staff/{id}/logout", admins, c.staffLogout)
 	c.handle("GET /audit", superOnly, c.auditPage)
 	c.crisisRoutes()
+	c.statsRoutes()
+	c.reportsRoutes()
+	c.articlesRoutes()
+	c.broadcastsRoutes()
 	if c.cfg.Simulator != nil {
 		c.handle("GET /simulator", anyStaff, c.simulatorPage)
 		c.handle("POST /simulator", anyStaff, c.simulatorSay)
