@@ -150,6 +150,8 @@ type Store interface {
 	ClearChat(ctx context.Context, userID int64, now time.Time) (int, error)
 	AppealStore
 	ListingStore
+	InfoStore       // "Useful information": articles, her topics and place for news (article.go)
+	BroadcastReader // a broadcast she was told of discreetly (broadcast.go)
 }
 
 // Clock tells the time; tests pass a fake one.
@@ -205,6 +207,12 @@ type OutboxMessage struct {
 	Queued   time.Time
 	// Silent: it arrives without a sound (outside her notification hours).
 	Silent bool
+	// Ref is the id the channel's provider is given for the message ("" for an outbox
+	// message: derived from ID); a broadcast's messages have their own.
+	Ref string
+	// Paid: sent as a Telegram paid broadcast (allow_paid_broadcast: up to 1,000
+	// messages a second, paid in Stars beyond the free 30).
+	Paid bool
 }
 
 // Deletion is a batch of messages of one conversation due for deletion.
@@ -226,6 +234,9 @@ const (
 	// Withheld: not sent on purpose and not to be tried again — she opted out, or the
 	// day's cap of SMS to her number is reached (Delivery.Error says which).
 	Withheld DeliveryStatus = "withheld"
+	// Unknown: a sender that died had started sending it; whether it went out is not
+	// known, and it is not tried again (a broadcast reaches her at most once).
+	Unknown DeliveryStatus = "unknown"
 )
 
 // DeliveryReport is what a channel's provider reports of a message after taking it.

@@ -383,6 +383,7 @@ func (w *authzWorld) serveFiles() {
 		Store:          c.db, Desk: desk, Counter: c.rdb, Events: c.hub,
 		Simulator: admin.NewSimulator(c.rdb, c.db, func(...string) {}),
 		Files:     w.files, Now: clock,
+		BroadcastRates: map[azizayol.Channel]float64{azizayol.Telegram: 30},
 	})
 	if err != nil {
 		w.t.Fatal(err)

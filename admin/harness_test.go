@@ -71,6 +71,8 @@ func newConsoleTB(t testing.TB) *console {
 		Store:          db, Desk: desk, Counter: c.rdb, Events: c.hub,
 		Simulator: admin.NewSimulator(c.rdb, db, func(...string) {}),
 		Now:       clock,
+		// Broadcasts go at Telegram's 30 a second and the provider's 10 SMS.
+		BroadcastRates: map[azizayol.Channel]float64{azizayol.Telegram: 30, azizayol.SMS: 10}, SMSPrice: 80,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -138,6 +140,13 @@ func (c *console) get(cl *http.Client, path string) (*http.Response, string) {
 // post submits a form to a console path, as a same-origin browser does.
 func (c *console) post(cl *http.Client, path string, form url.Values) *http.Response {
 	c.t.Helper()
+	resp, _ := c.postPage(cl, path, form)
+	return resp
+}
+
+// postPage submits a form and returns the page it answers with.
+func (c *console) postPage(cl *http.Client, path string, form url.Values) (*http.Response, string) {
+	c.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, c.srv.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
@@ -145,9 +154,24 @@ func (c *console) post(cl *http.Client, path string, form url.Values) *http.Resp
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func (c *console) getWith(cl *http.Client, path string, header ...string) (*http.Response, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.srv.URL+path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := cl.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
 }
 
 // appeal files an appeal of a new woman on Telegram: topic routes it, region (a SOATO

@@ -97,6 +97,10 @@ type Config struct {
 	// from them, X-Real-IP names the client (for the audit log and the login
 	// throttle). None: the direct peer is the client.
 	TrustedProxies []netip.Prefix
+	// BroadcastRates are the messages a second broadcasts go at, by channel (for
+	// their ETA); SMSPrice is what one SMS segment costs, in so'm (their cost).
+	BroadcastRates map[azizayol.Channel]float64
+	SMSPrice       int
 	Idle           time.Duration // a session unused this long ends
 	Absolute       time.Duration // a session ends this long after login, used or not
 	Now            azizayol.Clock
@@ -274,10 +278,12 @@ type view struct {
 	Title  string
 	Path   string
 	Alerts []azizayol.Alert
-	Notice string // a message id: what just happened
-	Error  string // a message id: what went wrong
-	Now    time.Time
-	Data   any
+	// Reminders: her agency's publications and reports due within days or late.
+	Reminders reminderCount
+	Notice    string // a message id: what just happened
+	Error     string // a message id: what went wrong
+	Now       time.Time
+	Data      any
 }
 
 // T is a console text in the page's language; args are name, value pairs.
@@ -363,13 +369,40 @@ func (c *Console) view(r *http.Request, me azizayol.Staff) view {
 			slog.Error("console alerts", "err", err)
 		}
 		v.Alerts = alerts
+		v.Reminders = c.reminders(r.Context(), me)
 	}
 	return v
 }
 
+// reminderCount is how many of her agency's publications and reports are due within
+// days or late: every page says so until they are done.
+type reminderCount struct{ Publications, Reports int }
+
+func (c *Console) reminders(ctx context.Context, me azizayol.Staff) reminderCount {
+	var n reminderCount
+	if me.AgencyID == 0 {
+		return n // a super-admin sees every agency's on their pages
+	}
+	dues, err := c.cfg.Store.Dues(ctx, me.AgencyID)
+	if err != nil {
+		slog.Error("console reminders", "err", err)
+	}
+	for _, d := range dues {
+		if _, ok := d.Reminder(c.cfg.Now()); ok {
+			n.Publications++
+		}
+	}
+	reports, err := c.cfg.Store.ReportRemindersOf(ctx, me.AgencyID)
+	if err != nil {
+		slog.Error("console reminders", "err", err)
+	}
+	n.Reports = len(reports)
+	return n
+}
+
 // knownText lets a redirect name a notice by its message id, and nothing else.
 func knownText(id string) string {
-	if strings.HasPrefix(id, "console.") && locales.Has(azizayol.UzLatn, id) {
+	if (strings.HasPrefix(id, "console.") || strings.HasPrefix(id, "broadcasts.")) && locales.Has(azizayol.UzLatn, id) {
 		return id
 	}
 	return ""

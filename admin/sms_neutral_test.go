@@ -19,7 +19,7 @@ import (
 // answer, its name and her topic stay behind "1 Oʻqish" (the view of her appeal,
 // opened by answering "1"). Every notice the desk sends — taken, answered, transferred,
 // closed — for an appeal of every topic in every language, with an answer full of
-// sensitive words, is one SMS without any word of dialogs/testdata/sms_sensitive.txt,
+// sensitive words, is one SMS without any word of internal/sensitive/sms_words.txt,
 // names her appeal, and has one option that opens it. On Telegram the notice still
 // carries the answer.
 func TestSMSNoticesAreNeutral(t *testing.T) {

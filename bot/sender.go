@@ -128,6 +128,12 @@ func (s *Sender) attempt(ctx context.Context, m azizayol.OutboxMessage) azizayol
 	}
 
 	id, err := ch.Send(ctx, m)
+	return outcome(m, id, err, s.now(), s.retry)
+}
+
+// outcome is what a channel's answer to one send means; retry decides how a
+// temporary failure is tried again.
+func outcome(m azizayol.OutboxMessage, id string, err error, now time.Time, retry func(azizayol.OutboxMessage, error) azizayol.Delivery) azizayol.Delivery {
 	var throttled *azizayol.ThrottledError
 	switch {
 	case err == nil:
@@ -137,7 +143,7 @@ func (s *Sender) attempt(ctx context.Context, m azizayol.OutboxMessage) azizayol
 		return azizayol.Delivery{Status: azizayol.UserBlocked}
 	case errors.As(err, &throttled):
 		// The channel tells us how long to wait: honour it; it is not a failed attempt.
-		return azizayol.Delivery{Status: azizayol.RetryLater, RetryAt: s.now().Add(throttled.RetryAfter)}
+		return azizayol.Delivery{Status: azizayol.RetryLater, RetryAt: now.Add(throttled.RetryAfter)}
 	case errors.Is(err, azizayol.ErrWithheld):
 		slog.Info("message withheld", "outbox", m.ID, "channel", m.Channel, "reason", err)
 		return azizayol.Delivery{Status: azizayol.Withheld, Error: err.Error()}
@@ -145,7 +151,7 @@ func (s *Sender) attempt(ctx context.Context, m azizayol.OutboxMessage) azizayol
 		slog.Error("channel rejected a message", "outbox", m.ID, "channel", m.Channel, "err", err)
 		return azizayol.Delivery{Status: azizayol.Failed, Error: err.Error()}
 	default:
-		return s.retry(m, err)
+		return retry(m, err)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
+	"log/slog"
 	"maps"
 	"strconv"
 	"strings"
@@ -18,6 +20,7 @@ import (
 	"github.com/looplab/fsm"
 
 	"github.com/azizayol/azizayol"
+	"github.com/azizayol/azizayol/locales"
 )
 
 // MaxText is the longest message she may type, in characters. A longer one is asked to
@@ -149,7 +152,7 @@ func New(crisis Crisis, idle time.Duration, now azizayol.Clock, dialogs ...Dialo
 // Standard returns the engine with every dialog of the platform.
 func Standard(crisis Crisis, idle time.Duration, now azizayol.Clock) *Engine {
 	e, err := New(crisis, idle, now, Language{}, Menu{}, Emergency{}, Privacy{},
-		Consultation(), Appeal(), MyAppeals{}, DeleteData{}, Courses{}, Vacancies{})
+		Consultation(), Appeal(), MyAppeals{}, DeleteData{}, Courses{}, Vacancies{}, Info{})
 	if err != nil {
 		panic(err) // the list above is fixed: a test covers it
 	}
@@ -219,6 +222,11 @@ func (e *Engine) handle(t *Turn, fresh bool, in azizayol.Inbound) {
 		// to go back to.
 		e.keepPlace(t)
 		e.open(t, MyAppealsDialog, "view", map[string]string{"id": id})
+		return
+	}
+	if id, ok := globalButton(in, broadcastPrefix); ok {
+		// Told of a broadcast discreetly, she reads it when she chooses to.
+		e.showBroadcast(t, fresh, id)
 		return
 	}
 	if (in.Kind == azizayol.KindButton && in.Data == anyStep+":"+choiceClear) ||
@@ -564,7 +572,40 @@ const (
 	choiceMore        = "more:"   // "<step>:more:<n>": the part of a long list from option n (numbered channels)
 	appealPrefix      = "appeal:" // "*:appeal:<id>", under an agency's answer: open the appeal
 	unsubscribePrefix = "unsub:"  // "*:unsub:<id>", under a digest: end the subscription
+	broadcastPrefix   = "bcast:"  // "*:bcast:<id>", under a discreet broadcast: show it
 )
+
+// DiscreetBroadcast is what a woman who asked for discretion gets of a broadcast: a
+// line that says nothing of it, and the button that shows it.
+func DiscreetBroadcast(broadcastID int64, lang azizayol.Lang) azizayol.Outbound {
+	text, err := locales.Text(lang, "notice.discreet", nil)
+	if err != nil {
+		slog.Error("discreet notice missing", "lang", lang, "err", err)
+	}
+	label, err := locales.Text(lang, "broadcast.read", nil)
+	if err != nil {
+		slog.Error("broadcast read button missing", "lang", lang, "err", err)
+	}
+	return azizayol.Outbound{Text: text, Lang: lang, Buttons: [][]azizayol.Button{{{
+		Label: label, Data: anyStep + ":" + broadcastPrefix + strconv.FormatInt(broadcastID, 10),
+	}}}}
+}
+
+// showBroadcast shows a broadcast she was told of discreetly, then where she was.
+func (e *Engine) showBroadcast(t *Turn, fresh bool, id string) {
+	n, _ := strconv.ParseInt(id, 10, 64)
+	text, err := t.Store().BroadcastText(t.ctx, t.user.ID, n, t.Lang())
+	switch {
+	case errors.Is(err, azizayol.ErrNotFound):
+		t.Say("broadcast.gone", nil)
+	case err != nil:
+		t.fail(err)
+		return
+	default:
+		t.Say("broadcast.shown", map[string]any{"Text": html.EscapeString(text)})
+	}
+	e.resume(t, fresh)
+}
 
 // AppealButton is the button data that opens one of her appeals from any step.
 func AppealButton(appealID int64) string {

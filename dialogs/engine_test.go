@@ -661,7 +661,7 @@ func TestMenuItems(t *testing.T) {
 	opens := map[string]string{ // the first prompt of each dialog the menu opens
 		"consultation": "consultation.topic", "appeal": "appeal.topic",
 		"my_appeals": "my_appeals.none", "delete_data": "delete.confirm",
-		"courses": "courses.place", "vacancies": "vacancies.region",
+		"courses": "courses.place", "vacancies": "vacancies.region", "information": "info.title",
 	}
 	for _, lang := range azizayol.Langs {
 		for i, item := range menuLabels {
@@ -703,7 +703,7 @@ func TestMenuItems(t *testing.T) {
 						}
 						wantLanguagePrompt(t, c.out[0], lang, true)
 						wantPlace(t, c.sess, LanguageDialog, "choose")
-					case "consultation", "appeal", "my_appeals", "delete_data", "courses", "vacancies":
+					case "consultation", "appeal", "my_appeals", "delete_data", "courses", "vacancies", "information":
 						if len(c.out) != 1 {
 							t.Fatalf("%s answers %d messages: %q", item.value, len(c.out), texts(c.out))
 						}

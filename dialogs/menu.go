@@ -23,7 +23,7 @@ var menuItems = []struct {
 	{"courses", "menu.courses", true, false},
 	{"vacancies", "menu.vacancies", true, false},
 	{choiceSOS, "menu.emergency", true, false},
-	{"information", "menu.information", false, false},
+	{InfoDialog, "menu.information", true, false},
 	{MyAppealsDialog, "menu.my_appeals", true, false},
 	{LanguageDialog, "menu.language", true, false},
 	{PrivacyDialog, "menu.privacy", true, true},

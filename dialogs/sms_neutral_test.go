@@ -18,7 +18,7 @@ import (
 
 // An SMS cannot be recalled: it stays on her phone for whoever picks it up. No SMS the
 // platform sends names violence, the police, a psychologist or another sensitive
-// topic (dialogs/testdata/sms_sensitive.txt); the details stay behind a step she asks
+// topic (internal/sensitive/sms_words.txt); the details stay behind a step she asks
 // for (her appeal opened, the answer read). The desk's notices are checked in
 // admin/sms_neutral_test.go, the SMS as the aggregator gets them in
 // cmd/azizayol/sms_e2e_test.go.

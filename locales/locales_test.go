@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/BurntSushi/toml"
@@ -190,14 +191,36 @@ func keys(t *testing.T, file string) map[string]bool {
 }
 
 func rawMessage(t *testing.T, file, id string) string {
-	raw, _ := files.ReadFile(file)
-	var m map[string]map[string]string
-	if err := toml.Unmarshal(raw, &m); err != nil {
+	m, err := rawFile(file)
+	if err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
 	table, key, _ := strings.Cut(id, ".")
 	return m[table][key]
 }
+
+// rawFile is a message file as written, read once.
+var rawFile = func() func(file string) (map[string]map[string]string, error) {
+	var mu sync.Mutex
+	read := map[string]map[string]map[string]string{}
+	return func(file string) (map[string]map[string]string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if m, ok := read[file]; ok {
+			return m, nil
+		}
+		raw, err := files.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]map[string]string
+		if err := toml.Unmarshal(raw, &m); err != nil {
+			return nil, err
+		}
+		read[file] = m
+		return m, nil
+	}
+}()
 
 func sorted(s []string) []string {
 	out := append([]string(nil), s...)

@@ -31,7 +31,70 @@ CREATE INDEX info_subscriptions_by_topic ON info_subscriptions (topic, user_id);
 ALTER TABLE users ADD COLUMN region_code   text REFERENCES regions (code);
 ALTER TABLE users ADD COLUMN district_code text REFERENCES districts (code);
 
+-- A broadcast: one message in every language to the subscribers of its topics.
+-- Counters are kept with each recorded send, so its progress is read without counting
+-- a million rows.
+CREATE TABLE broadcasts (
+    id            bigserial   PRIMARY KEY,
+    agency_id     bigint      NOT NULL REFERENCES agencies (id),
+    texts         jsonb       NOT NULL,             -- {"uz-Latn": "…", "uz-Cyrl": "…", "ru": "…"}
+    topics        text[]      NOT NULL,
+    langs         text[]      NOT NULL DEFAULT '{}', -- none: every language
+    region_code   text        REFERENCES regions (code),
+    district_code text        REFERENCES districts (code),
+    channels      text[]      NOT NULL DEFAULT '{}', -- none: Telegram and SMS
+    status        text        NOT NULL DEFAULT 'draft'
+                  CHECK (status IN ('draft', 'scheduled', 'running', 'paused', 'cancelled', 'done')),
+    scheduled_at  timestamptz,
+    sms_budget    int         NOT NULL DEFAULT 0 CHECK (sms_budget >= 0), -- SMS segments at most
+    sms_used      int         NOT NULL DEFAULT 0,
+    sms_segments  jsonb       NOT NULL DEFAULT '{}', -- {lang: segments of one SMS}
+    created_by    bigint      REFERENCES staff (id) ON DELETE SET NULL,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    started_at    timestamptz,
+    finished_at   timestamptz,
+    running_since timestamptz,                      -- this run's start (NULL while not running)
+    active_secs   double precision NOT NULL DEFAULT 0, -- earlier runs, paused time left out
+    planned_after bigint      NOT NULL DEFAULT 0,   -- recipients found up to this user id
+    planned       boolean     NOT NULL DEFAULT false,
+    total         int         NOT NULL DEFAULT 0,
+    sent          int         NOT NULL DEFAULT 0,
+    delivered     int         NOT NULL DEFAULT 0,
+    failed        int         NOT NULL DEFAULT 0,
+    blocked       int         NOT NULL DEFAULT 0,
+    skipped       int         NOT NULL DEFAULT 0,
+    unknown       int         NOT NULL DEFAULT 0
+);
+CREATE INDEX broadcasts_by_agency ON broadcasts (agency_id, id);
+CREATE INDEX broadcasts_active ON broadcasts (status) WHERE status IN ('scheduled', 'running');
+
+-- One row a woman a broadcast: found in batches, then claimed for sending (status
+-- 'sending' until claimed_until, committed before the message goes out), so a sender
+-- that dies mid-send leaves 'sending' rows that are never sent again ('unknown').
+CREATE TABLE broadcast_recipients (
+    broadcast_id    bigint      NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
+    user_id         bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    channel         text        NOT NULL,
+    lang            text        NOT NULL,
+    segments        int         NOT NULL DEFAULT 0, -- SMS segments it costs
+    status          text        NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'blocked', 'skipped', 'unknown')),
+    reason          text,
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    claimed_until   timestamptz,
+    attempts        int         NOT NULL DEFAULT 0,
+    external_id     text,
+    delivery        text,
+    done_at         timestamptz,
+    PRIMARY KEY (broadcast_id, user_id)
+);
+CREATE INDEX broadcast_recipients_pending ON broadcast_recipients (channel, broadcast_id, user_id) WHERE status = 'pending';
+CREATE INDEX broadcast_recipients_sending ON broadcast_recipients (claimed_until) WHERE status = 'sending';
+CREATE INDEX broadcast_recipients_external ON broadcast_recipients (channel, external_id) WHERE external_id IS NOT NULL;
+
 -- +goose Down
+DROP TABLE broadcast_recipients;
+DROP TABLE broadcasts;
 ALTER TABLE users DROP COLUMN district_code;
 ALTER TABLE users DROP COLUMN region_code;
 DROP TABLE info_subscriptions;

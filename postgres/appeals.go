@@ -404,9 +404,16 @@ func (u *unitTx) Erase(ctx context.Context, userID int64) (azizayol.Erasure, err
 			  AND (inbox.processed_at IS NOT NULL OR inbox.id = $2)`, userID},
 		{"outbox", `DELETE FROM outbox WHERE user_id = $1`, userID},
 		{"subscriptions", `DELETE FROM subscriptions WHERE user_id = $1`, userID},
-		// Her phone goes too: what she filed on another channel is no longer shown here
-		// (it is erased there when she asks there).
-		{"user", `UPDATE users SET lang = '', phone = NULL, created_at = now(), last_seen_at = now() WHERE id = $1`, userID},
+		// Her topics too: no broadcast reaches her after this (one already under way
+		// finds her unsubscribed when it comes to her).
+		{"topics", `DELETE FROM info_subscriptions WHERE user_id = $1`, userID},
+		// And which broadcasts reached her (their counts stay with the broadcast); one
+		// still to come is skipped when it comes to her.
+		{"broadcasts", `DELETE FROM broadcast_recipients WHERE user_id = $1 AND status NOT IN ('pending', 'sending')`, userID},
+		// Her phone and the place she chose go too: what she filed on another channel is
+		// no longer shown here (it is erased there when she asks there).
+		{"user", `UPDATE users SET lang = '', phone = NULL, region_code = NULL, district_code = NULL,
+			created_at = now(), last_seen_at = now() WHERE id = $1`, userID},
 	}
 	for _, s := range steps {
 		args := []any{s.arg}

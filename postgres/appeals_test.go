@@ -242,6 +242,8 @@ func TestErase(t *testing.T) {
 	do(t, db, func(ctx context.Context, tx azizayol.Tx) error {
 		return tx.Subscribe(ctx, azizayol.Subscription{User: her, Kind: azizayol.VacanciesKind, RegionCode: "1703"})
 	})
+	exec(t, raw, `INSERT INTO info_subscriptions (user_id, topic) VALUES ($1, 'health'), ($1, 'laws')`, her.ID)
+	exec(t, raw, `UPDATE users SET region_code = '1703', district_code = '1703202' WHERE id = $1`, her.ID)
 	var e azizayol.Erasure
 	mustTx(t, db, func(ctx context.Context, tx azizayol.Tx) (err error) {
 		e, err = tx.Erase(ctx, her.ID)
@@ -269,6 +271,8 @@ func TestErase(t *testing.T) {
 		{`SELECT count(*) FROM outbox WHERE user_id = $1 AND message::text LIKE '%sent to her%'`, her.ID, 0},
 		{`SELECT count(*) FROM users WHERE id = $1 AND lang = ''`, her.ID, 1},
 		{`SELECT count(*) FROM subscriptions WHERE user_id = $1`, her.ID, 0},
+		{`SELECT count(*) FROM info_subscriptions WHERE user_id = $1`, her.ID, 0},
+		{`SELECT count(*) FROM users WHERE id = $1 AND region_code IS NULL AND district_code IS NULL`, her.ID, 1},
 	}
 	for _, c := range checks {
 		if got := count(t, raw, c.sql, c.arg); got != c.want {

@@ -197,6 +197,9 @@ func (db *DB) RecordReport(ctx context.Context, channel azizayol.Channel, extern
 	if tag.RowsAffected() > 0 {
 		return true, nil
 	}
+	if found, err := recordBroadcastReport(ctx, db.pool, channel, externalID, r); found || err != nil {
+		return found, err
+	}
 	_, err = db.pool.Exec(ctx, `
 		WITH old AS (DELETE FROM early_reports WHERE at < $4::timestamptz - interval '2 days')
 		INSERT INTO early_reports (channel, external_id, delivery, at) VALUES ($1, $2, $3, $4)

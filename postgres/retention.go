@@ -75,6 +75,14 @@ var purgeSteps = []purgeStep{
 		UPDATE appeals a SET purged_at = $3, phone = NULL, user_id = NULL, submission_key = NULL
 		FROM due WHERE a.id = due.id`,
 		func(cutoff, now time.Time, batch int) []any { return []any{cutoff, batch, now} }},
+	// Who a finished broadcast went to goes with the outbox's limit; the broadcast
+	// keeps its counts.
+	{"broadcasts", `
+		DELETE FROM broadcast_recipients r USING (
+		    SELECT r.broadcast_id, r.user_id FROM broadcast_recipients r JOIN broadcasts b ON b.id = r.broadcast_id
+		    WHERE b.status IN ('done', 'cancelled') AND b.finished_at <= $1
+		    LIMIT $2 FOR UPDATE OF r SKIP LOCKED) d
+		WHERE r.broadcast_id = d.broadcast_id AND r.user_id = d.user_id`, cutoffAndBatch},
 	// The audit log's entries past the limit go.
 	{"audit", `
 		DELETE FROM audit_log WHERE id IN (
@@ -96,7 +104,7 @@ func (db *DB) Purge(ctx context.Context, now time.Time, r azizayol.Retention) (a
 		switch s.kind {
 		case "inbox":
 			limit, count = r.Inbox, &p.Inbox
-		case "outbox":
+		case "outbox", "broadcasts":
 			limit, count = r.Outbox, &p.Outbox
 		case "appeals":
 			limit, count = r.ClosedTexts, &p.Appeals

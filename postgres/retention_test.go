@@ -260,3 +260,35 @@ func TestConsentsAndTheirWithdrawal(t *testing.T) {
 		t.Errorf("after a second erasure %d consent rows, want 4", n)
 	}
 }
+
+// Who a finished broadcast went to is forgotten at the outbox's limit; the broadcast
+// keeps its counts, and one still under way keeps its recipients.
+func TestPurgeBroadcastRecipients(t *testing.T) {
+	db, raw := open(t)
+	now := time.Date(2027, 6, 1, 2, 15, 0, 0, azizayol.Tashkent)
+	her := user(t, db, azizayol.Telegram, "911")
+	broadcast := func(status string, finished time.Time) int64 {
+		var id int64
+		err := raw.QueryRow(t.Context(), `INSERT INTO broadcasts (agency_id, texts, topics, status, finished_at, total, sent)
+			SELECT id, '{}', '{health}', $1, $2, 1, 1 FROM agencies WHERE code = 'health' RETURNING id`, status, finished).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exec(t, raw, `INSERT INTO broadcast_recipients (broadcast_id, user_id, channel, lang, status) VALUES ($1, $2, 'telegram', 'uz-Latn', 'sent')`, id, her.ID)
+		return id
+	}
+	old := broadcast("done", now.Add(-30*day))
+	young := broadcast("cancelled", now.Add(-30*day+time.Second))
+	running := broadcast("running", now.Add(-400*day))
+	if got := purge(t, db, now, retention); got.Outbox != 1 {
+		t.Errorf("purged %+v, want the recipients of one broadcast", got)
+	}
+	for id, want := range map[int64]int{old: 0, young: 1, running: 1} {
+		if n := count(t, raw, `SELECT count(*) FROM broadcast_recipients WHERE broadcast_id = $1`, id); n != want {
+			t.Errorf("broadcast %d keeps %d recipients, want %d", id, n, want)
+		}
+	}
+	if n := count(t, raw, `SELECT count(*) FROM broadcasts WHERE total = 1 AND sent = 1`); n != 3 {
+		t.Errorf("%d broadcasts keep their counts, want 3", n)
+	}
+}

@@ -60,6 +60,38 @@ func (c *Client) Once(ctx context.Context, key string, ttl time.Duration) (bool,
 	return ok, nil
 }
 
+// Taken tells which of keys were given to Once (and are not forgotten or expired).
+func (c *Client) Taken(ctx context.Context, keys ...string) ([]bool, error) {
+	pipe := c.rdb.Pipeline()
+	cmds := make([]*goredis.IntCmd, len(keys))
+	for i, k := range keys {
+		cmds[i] = pipe.Exists(ctx, c.key("once", k))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("redis: taken %d keys: %w", len(keys), err)
+	}
+	taken := make([]bool, len(keys))
+	for i, cmd := range cmds {
+		taken[i] = cmd.Val() > 0
+	}
+	return taken, nil
+}
+
+// ForgetOnce forgets keys given to Once: their work is recorded elsewhere now.
+func (c *Client) ForgetOnce(ctx context.Context, keys ...string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	full := make([]string, len(keys))
+	for i, k := range keys {
+		full[i] = c.key("once", k)
+	}
+	if err := c.rdb.Del(ctx, full...).Err(); err != nil {
+		return fmt.Errorf("redis: forget %d keys: %w", len(keys), err)
+	}
+	return nil
+}
+
 // CountOnce adds member to the set key and returns how many members it has: counting
 // the same member twice (a message tried again) counts it once. The set expires ttl
 // after it was started.

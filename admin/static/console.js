@@ -44,4 +44,19 @@
         .catch(function () {});
     });
   }
+  // A broadcast's progress: refreshed every two seconds while it runs.
+  var progress = document.getElementById("progress");
+  function refresh() {
+    var el = document.getElementById("progress");
+    if (!el || !el.dataset.live) return;
+    fetch(el.dataset.live, { headers: { "X-Partial": "progress" }, credentials: "same-origin" })
+      .then(function (r) {
+        // Sent to the login page (her session ended): stop; a reload shows why.
+        if (r.redirected) return;
+        if (r.ok) return r.text().then(function (html) { el.outerHTML = html; setTimeout(refresh, 2000); });
+        setTimeout(refresh, 5000);
+      })
+      .catch(function () { setTimeout(refresh, 5000); });
+  }
+  if (progress && progress.dataset.live) setTimeout(refresh, 2000);
 })();

@@ -132,7 +132,10 @@ func (c *Channel) Send(ctx context.Context, m azizayol.OutboxMessage) (string, e
 	if text == "" {
 		return "", nil // an acknowledgement alone: nothing to send on SMS
 	}
-	id := "aa" + strconv.FormatInt(m.ID, 10)
+	id := m.Ref
+	if id == "" {
+		id = "aa" + strconv.FormatInt(m.ID, 10)
+	}
 	if c.cap > 0 && !m.Message.Always {
 		day := c.now().In(azizayol.Tashkent)
 		// Keyed by her user, not her number: Redis keeps no phone numbers.

@@ -56,6 +56,7 @@ func (t *Telegram) Send(ctx context.Context, om azizayol.OutboxMessage) (string,
 	params := &tgbot.SendMessageParams{
 		ChatID: chat, Text: m.Text, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview(),
 		DisableNotification: om.Silent, // outside the hours she chose: no sound
+		AllowPaidBroadcast:  om.Paid,
 	}
 	switch {
 	case m.Ask != "":

@@ -25,6 +25,12 @@ type config struct {
 	TelegramRate          float64 // messages per second for the whole bot
 	TelegramChatRate      float64 // messages per second in one chat
 	TelegramChatBurst     int
+	// TelegramPaidRate: broadcasts go as Telegram paid broadcasts at this rate
+	// (allow_paid_broadcast, up to 1,000 a second, paid in Stars); 0: they share
+	// TelegramRate with the conversations.
+	TelegramPaidRate float64
+	Broadcasters     int // broadcast messages of a channel on their way at once (0: this instance sends none)
+	SMSPrice         int // so'm one SMS segment costs, for the broadcasts' cost estimate
 
 	DatabaseURL string
 	RedisURL    string
@@ -96,6 +102,9 @@ func loadConfig(getenv func(string) string, needTelegram bool) (config, error) {
 		TelegramRate:          number("TELEGRAM_RATE", "30"),
 		TelegramChatRate:      number("TELEGRAM_CHAT_RATE", "1"),
 		TelegramChatBurst:     int(number("TELEGRAM_CHAT_BURST", "3")),
+		TelegramPaidRate:      number("TELEGRAM_PAID_BROADCAST_RATE", "0"),
+		Broadcasters:          int(number("BROADCAST_WORKERS", "8")),
+		SMSPrice:              int(number("SMS_SEGMENT_PRICE", "80")),
 		DatabaseURL:           env("DATABASE_URL", "postgres://postgres@localhost:5432/azizayol?sslmode=disable"),
 		RedisURL:              env("REDIS_URL", "redis://localhost:6379/0"),
 		RedisPrefix:           env("REDIS_PREFIX", "azizayol:"),
@@ -125,6 +134,9 @@ func loadConfig(getenv func(string) string, needTelegram bool) (config, error) {
 	c.SMS.AllowFrom = prefixes("SMS_ALLOW_FROM", env("SMS_ALLOW_FROM", ""), &errs)
 	c.Console.TrustedProxies = prefixes("ADMIN_TRUSTED_PROXIES", env("ADMIN_TRUSTED_PROXIES", ""), &errs)
 	errs = append(errs, c.SMS.check()...)
+	if c.TelegramPaidRate > 1000 {
+		errs = append(errs, "TELEGRAM_PAID_BROADCAST_RATE must be at most 1000 (Telegram's limit for paid broadcasts)")
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, "LOG_LEVEL must be debug, info, warn or error")
 	}

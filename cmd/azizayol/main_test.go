@@ -120,6 +120,14 @@ func serveInProcess(t *testing.T, e env) (stop func()) {
 // serveProcess runs the built binary; kill ends it with SIGKILL, as a crash would.
 func serveProcess(t *testing.T, e env) (kill func()) {
 	t.Helper()
+	kill, _ = serveProcessPID(t, e)
+	return kill
+}
+
+// serveProcessPID is serveProcess that also gives the process's id (to read its
+// memory).
+func serveProcessPID(t *testing.T, e env) (kill func(), pid int) {
+	t.Helper()
 	cmd := exec.Command(binary, "serve")
 	cmd.Env = append(os.Environ(), e.list()...)
 	var logs syncBuffer
@@ -141,7 +149,7 @@ func serveProcess(t *testing.T, e env) (kill func()) {
 		})
 	}
 	t.Cleanup(kill)
-	return kill
+	return kill, cmd.Process.Pid
 }
 
 func waitHTTP(t *testing.T, addr string, done <-chan error, logs *syncBuffer) {

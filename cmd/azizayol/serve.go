@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -163,7 +164,9 @@ func serve(ctx context.Context, cfg config) error {
 		wg.Wait()
 	}()
 	limits := map[azizayol.Channel]bot.Limits{azizayol.Telegram: {
-		Total:   bot.Rate{PerSecond: cfg.TelegramRate, Burst: max(1, int(cfg.TelegramRate/10))},
+		// Bursts of a twentieth of a second's worth: a margin under Telegram's own
+		// tolerance, so the jitter of the network never adds up to a 429.
+		Total:   bot.Rate{PerSecond: cfg.TelegramRate, Burst: max(1, int(cfg.TelegramRate/20))},
 		PerUser: bot.Rate{PerSecond: cfg.TelegramChatRate, Burst: cfg.TelegramChatBurst},
 	}}
 	// The console: staff answer appeals; their inbox hears of new ones from every
@@ -180,6 +183,7 @@ func serve(ctx context.Context, cfg config) error {
 		Store: p.db, Desk: admin.NewDesk(p.db, p.replied, time.Now), Counter: p.rdb, Events: hub,
 		Simulator: sim, Files: tg, SecureCookies: cfg.Console.SecureCookies, TrustedProxies: cfg.Console.TrustedProxies,
 		Idle: cfg.Console.Idle, Absolute: cfg.Console.Absolute, Now: time.Now,
+		BroadcastRates: broadcastRates(cfg), SMSPrice: cfg.SMSPrice,
 		CrisisChanged: func() {
 			if err := p.vocab.Reload(ctx); err != nil {
 				slog.Error("reloading the crisis vocabulary after a change failed", "err", err)
@@ -212,6 +216,20 @@ func serve(ctx context.Context, cfg config) error {
 	}
 	p.start(cfg, parse, send, limits)
 	p.run(ctx, &wg, cfg)
+	// Broadcasts: at the channels' limits, shared with the conversations (or
+	// Telegram's paid broadcasts at their own).
+	if cfg.Broadcasters > 0 {
+		// Enough messages on their way for the rate: a paid broadcast at 1,000 a
+		// second over calls of ~100 ms needs a hundred.
+		workers := max(cfg.Broadcasters, int(cfg.TelegramPaidRate/10))
+		broadcaster := bot.NewBroadcaster(p.db, send, broadcastLimits(cfg, limits), p.rdb.Limiter(), p.rdb,
+			dialogs.DiscreetBroadcast, workers)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			broadcaster.Run(ctx)
+		}()
+	}
 	// Deletes what is due: a chat she cleared, her automatic sweep (Telegram only:
 	// SMS cannot be recalled).
 	sweeper := bot.NewSweeper(p.db, []bot.Deleter{tg}, p.rdb.Limiter(), limits, bot.NewSignal(1), time.Now)
@@ -276,6 +294,34 @@ func serve(ctx context.Context, cfg config) error {
 	return nil
 }
 
+// broadcastLimits are the broadcasts' limits on the channels this instance sends on:
+// those of the conversations, on the same key, so that both together keep them;
+// Telegram's paid broadcasts have their own.
+func broadcastLimits(cfg config, limits map[azizayol.Channel]bot.Limits) map[azizayol.Channel]bot.BroadcastLimits {
+	out := map[azizayol.Channel]bot.BroadcastLimits{}
+	for _, ch := range azizayol.BroadcastChannels {
+		l, ok := limits[ch]
+		if !ok {
+			continue
+		}
+		out[ch] = bot.BroadcastLimits{Key: string(ch) + ":total", Total: l.Total, PerUser: l.PerUser}
+	}
+	if cfg.TelegramPaidRate > 0 {
+		out[azizayol.Telegram] = bot.BroadcastLimits{Key: "telegram:paid", Paid: true, PerUser: limits[azizayol.Telegram].PerUser,
+			Total: bot.Rate{PerSecond: cfg.TelegramPaidRate, Burst: max(1, int(cfg.TelegramPaidRate/20))}}
+	}
+	return out
+}
+
+// broadcastRates are the rates broadcasts go at on the channels they can go by.
+func broadcastRates(cfg config) map[azizayol.Channel]float64 {
+	rates := map[azizayol.Channel]float64{azizayol.Telegram: cmp.Or(cfg.TelegramPaidRate, cfg.TelegramRate)}
+	if cfg.SMS.Provider != "" {
+		rates[azizayol.SMS] = cfg.SMS.Rate
+	}
+	return rates
+}
+
 // jobs are the scheduled jobs, in Tashkent time.
 func (p *platform) jobs(cfg config) []jobs.Job {
 	digest := &jobs.Digest{DB: p.db, Queued: p.replied, Now: time.Now}
@@ -300,6 +346,9 @@ func (p *platform) jobs(cfg config) []jobs.Job {
 		}},
 		// Every night: what is past its retention (RETENTION_*) is blanked or deleted.
 		{Name: "retention-purge", Schedule: jobs.PurgeSchedule, Run: (&jobs.Purge{DB: p.db, Retention: cfg.Retention, Now: time.Now}).Run},
+		{Name: "stats", Schedule: jobs.StatsSchedule, Run: (&jobs.Stats{DB: p.db, Now: time.Now}).Run},
+		{Name: "publication-reminders", Schedule: jobs.PublicationsSchedule, Run: (&jobs.Publications{DB: p.db, Now: time.Now}).Run},
+		{Name: "report-reminders", Schedule: jobs.ReportsSchedule, Run: (&jobs.Reports{DB: p.db, Now: time.Now}).Run},
 	}
 	if cfg.MehnatURL != "" {
 		list = append(list, jobs.Job{Name: "pull-vacancies", Schedule: "30 3 * * *", Run: func(ctx context.Context) error {

@@ -1,23 +1,39 @@
 // Package sensitive finds the words no SMS of the platform may carry — violence, the
 // police, a psychologist… in Uzbek (both scripts), Russian and English — in a text.
-// The list is data (dialogs/testdata/sms_sensitive.txt); the tests that walk every SMS
-// the platform can send use it (issue 9: an SMS cannot be recalled).
+// The list is data (internal/sensitive/sms_words.txt, embedded: SMS returns it); the
+// tests that walk every SMS the platform can send use it, and so do the texts staff
+// write for SMS (issue 9: an SMS cannot be recalled).
 package sensitive
 
 import (
 	"bufio"
+	"bytes"
+	_ "embed"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/azizayol/azizayol/locales"
 )
 
 // File is the list, from the module's root.
-const File = "dialogs/testdata/sms_sensitive.txt"
+const File = "internal/sensitive/sms_words.txt"
+
+//go:embed sms_words.txt
+var smsWords []byte
+
+// SMS is the list of words no SMS may carry.
+var SMS = sync.OnceValue(func() *List {
+	l, err := Parse(bytes.NewReader(smsWords))
+	if err != nil {
+		panic(fmt.Sprintf("sensitive: the embedded list: %v", err)) // fixed at build; its tests parse it
+	}
+	return l
+})
 
 // List is a list of sensitive words and phrases.
 type List struct {
