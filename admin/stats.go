@@ -27,9 +27,8 @@ import (
 // reached; an agency admin her agency's appeals only (the women reached are the whole
 // platform's, not hers: not shown); operators answer appeals and see no statistics.
 // Small counts that could name a woman (1–4) are hidden in every export, in every
-// table, whatever the filter (an agency's figures are often one region's), and on the
-// screen of an agency admin too, with the figures that would give them away, all
-// tables at once (statsSuppress). Those tables cover whole calendar months
+// table, whatever the filter (an agency's figures are often one region's), with the
+// figures that would give them away, all tables at once (statsSuppress). Those tables cover whole calendar months
 // (azizayol.MonthsAround): two periods a day apart would otherwise give one day's
 // figures by subtraction.
 
@@ -286,12 +285,11 @@ func (t statsTable) exportTable() export.Table {
 func (c *Console) statsPage(w http.ResponseWriter, r *http.Request, me azizayol.Staff) {
 	v := view{Lang: langOf(r, me), Me: me} // the labels' language (c.page makes the page's view)
 	f, q, bad := statsFilter(r, me, c.cfg.Now())
-	suppress := me.Role != azizayol.SuperAdmin
+	// On the screen the figures are whole: an agency admin already reads every appeal
+	// of her agency in the inbox, and a week's view needs days. What leaves the
+	// console — the exports — is suppressed, for whole months.
 	months := azizayol.MonthsAround(f.Period)
-	if suppress {
-		f.Period = months // her screen hides small counts: whole months, as the exports
-	}
-	d, tables, err := c.stats(r, v, me, f, suppress)
+	d, tables, err := c.stats(r, v, me, f, false)
 	if err != nil {
 		c.failed(w, r, me, err)
 		return
