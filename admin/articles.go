@@ -234,13 +234,7 @@ func (c *Console) saveArticle(w http.ResponseWriter, r *http.Request, me azizayo
 		c.articleForm(w, r, me, articleData{Article: a, Assisted: true}, http.StatusOK)
 		return
 	}
-	ps, err := c.problems(r.Context(), a)
-	if err != nil {
-		c.failed(w, r, me, err)
-		return
-	}
-	if len(ps) > 0 {
-		c.articleForm(w, r, me, articleData{Article: a, Problems: ps}, http.StatusUnprocessableEntity)
+	if c.refused(w, r, me, a) {
 		return
 	}
 	action := "article_update"
@@ -302,6 +296,21 @@ func (c *Console) articleUpdate(w http.ResponseWriter, r *http.Request, me aziza
 	}
 }
 
+// refused shows the article again with what is wrong with it, if anything is; it
+// tells whether it did (or failed).
+func (c *Console) refused(w http.ResponseWriter, r *http.Request, me azizayol.Staff, a azizayol.Article) bool {
+	ps, err := c.problems(r.Context(), a)
+	if err != nil {
+		c.failed(w, r, me, err)
+		return true
+	}
+	if len(ps) > 0 {
+		c.articleForm(w, r, me, articleData{Article: a, Problems: ps}, http.StatusUnprocessableEntity)
+		return true
+	}
+	return false
+}
+
 // articlePublish puts an article in "Useful information", in the languages it marks,
 // as the newest of its topic; one that breaks the rules is shown with what is wrong.
 func (c *Console) articlePublish(w http.ResponseWriter, r *http.Request, me azizayol.Staff) {
@@ -309,13 +318,7 @@ func (c *Console) articlePublish(w http.ResponseWriter, r *http.Request, me aziz
 	if !ok {
 		return
 	}
-	ps, err := c.problems(r.Context(), a)
-	if err != nil {
-		c.failed(w, r, me, err)
-		return
-	}
-	if len(ps) > 0 {
-		c.articleForm(w, r, me, articleData{Article: a, Problems: ps}, http.StatusUnprocessableEntity)
+	if c.refused(w, r, me, a) {
 		return
 	}
 	c.setStatus(w, r, me, a, azizayol.ArticlePublished, "article_publish")

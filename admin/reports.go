@@ -196,13 +196,7 @@ func (c *Console) indicatorPage(w http.ResponseWriter, r *http.Request, me aziza
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	series, err := c.cfg.Store.ReportSeries(ctx, ind.ID)
-	if err != nil {
-		c.failed(w, r, me, err)
-		return
-	}
-	regions, err := c.reportRegions(ctx, ind)
+	series, regions, err := c.indicatorFigures(r.Context(), ind)
 	if err != nil {
 		c.failed(w, r, me, err)
 		return
@@ -290,6 +284,17 @@ func reportFigure(values []azizayol.ReportValue, region, part string) string {
 
 // reportRegions are the lines an indicator's submission has: the regions in their order,
 // or the country alone.
+// indicatorFigures are an indicator's submissions over time and the regions they are
+// given by.
+func (c *Console) indicatorFigures(ctx context.Context, ind azizayol.Indicator) ([]azizayol.Submission, []azizayol.Region, error) {
+	series, err := c.cfg.Store.ReportSeries(ctx, ind.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	regions, err := c.reportRegions(ctx, ind)
+	return series, regions, err
+}
+
 func (c *Console) reportRegions(ctx context.Context, ind azizayol.Indicator) ([]azizayol.Region, error) {
 	if !ind.ByRegion {
 		return []azizayol.Region{{Code: azizayol.NationalCode}}, nil
@@ -321,13 +326,7 @@ func (c *Console) reportExport(w http.ResponseWriter, r *http.Request, me azizay
 		c.fail(w, r, me, http.StatusNotFound)
 		return
 	}
-	ctx := r.Context()
-	series, err := c.cfg.Store.ReportSeries(ctx, ind.ID)
-	if err != nil {
-		c.failed(w, r, me, err)
-		return
-	}
-	regions, err := c.reportRegions(ctx, ind)
+	series, regions, err := c.indicatorFigures(r.Context(), ind)
 	if err != nil {
 		c.failed(w, r, me, err)
 		return
