@@ -125,8 +125,11 @@ type BroadcastSend struct {
 	// sent STOP or blocked the bot after the recipients were found.
 	Skip string
 	// Until: the claim's end; past it the sender leaves the rest unsent.
-	Until    time.Time
-	Attempts int // this one included
+	Until time.Time
+	// Claim tells this claim from an earlier or later one of the same message: only
+	// its own claim's outcome is recorded.
+	Claim    int
+	Failures int // earlier tries that failed for a temporary reason
 }
 
 // BroadcastResult is what became of one BroadcastSend.
@@ -139,6 +142,7 @@ type BroadcastResult struct {
 	// Marked: this sender marked it as on its way (and must forget the mark once
 	// the outcome is recorded).
 	Marked bool
+	Claim  int // BroadcastSend.Claim
 }
 
 // BroadcastKey names one recipient of one broadcast.

@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"html"
 	"log/slog"
+	"net"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -17,7 +19,7 @@ import (
 type BroadcastQueue interface {
 	StartDueBroadcasts(ctx context.Context, now time.Time) (int, error)
 	PlanBroadcasts(ctx context.Context, batch int) (bool, error)
-	ClaimBroadcastSends(ctx context.Context, channel azizayol.Channel, n int, lease time.Duration) ([]azizayol.BroadcastSend, error)
+	ClaimBroadcastSends(ctx context.Context, channel azizayol.Channel, n int, lease time.Duration) ([]azizayol.BroadcastSend, []int64, error)
 	RecordBroadcastSends(ctx context.Context, results []azizayol.BroadcastResult) ([]azizayol.BroadcastKey, error)
 	ExpireBroadcastClaims(ctx context.Context, marked func([]azizayol.BroadcastKey) ([]bool, error)) (int, error)
 	FinishBroadcasts(ctx context.Context) (int, error)
@@ -72,6 +74,9 @@ type Broadcaster struct {
 	// holdUntil (unix nanoseconds): a channel answered 429; this instance's workers
 	// send nothing more on it before then.
 	holdUntil sync.Map // azizayol.Channel → *atomic.Int64
+	// running are the broadcasts running as of the last claim: a message claimed
+	// before its broadcast was paused or cancelled is not sent.
+	running atomic.Pointer[map[int64]bool]
 }
 
 // NewBroadcaster returns a broadcaster over these channels; workers is how many
@@ -167,9 +172,16 @@ func (b *Broadcaster) sendLoop(ctx context.Context, name azizayol.Channel) {
 	go func() {
 		defer close(sends)
 		for ctx.Err() == nil {
-			claimed, err := b.queue.ClaimBroadcastSends(ctx, name, size, claimLease)
+			claimed, running, err := b.queue.ClaimBroadcastSends(ctx, name, size, claimLease)
 			if err != nil && ctx.Err() == nil {
 				slog.Error("claiming broadcast messages failed", "channel", name, "err", err)
+			}
+			if err == nil {
+				set := make(map[int64]bool, len(running))
+				for _, id := range running {
+					set[id] = true
+				}
+				b.running.Store(&set)
 			}
 			if len(claimed) == 0 {
 				select {
@@ -277,7 +289,7 @@ func (b *Broadcaster) hold(name azizayol.Channel) *atomic.Int64 {
 
 // sendOne sends one message of a broadcast within the limits, or says why not.
 func (b *Broadcaster) sendOne(ctx context.Context, name azizayol.Channel, s azizayol.BroadcastSend) azizayol.BroadcastResult {
-	res := azizayol.BroadcastResult{BroadcastID: s.BroadcastID, UserID: s.UserID, Started: b.now(), At: b.now()}
+	res := azizayol.BroadcastResult{BroadcastID: s.BroadcastID, UserID: s.UserID, Claim: s.Claim, Started: b.now(), At: b.now()}
 	later := func(at time.Time) azizayol.BroadcastResult {
 		res.Delivery = azizayol.Delivery{Status: azizayol.RetryLater, RetryAt: at}
 		return res
@@ -327,6 +339,9 @@ func (b *Broadcaster) sendOne(ctx context.Context, name azizayol.Channel, s aziz
 		case <-time.After(wait):
 		}
 	}
+	if running := b.running.Load(); running != nil && !(*running)[s.BroadcastID] {
+		return later(b.now()) // paused or cancelled since it was claimed
+	}
 	// The mark that it is on its way, just before it goes: if this sender dies now,
 	// the mark says it may have gone, and it is never sent again.
 	first, err := b.attempts.Once(ctx, attemptKey(s.BroadcastID, s.UserID), attemptTTL)
@@ -338,6 +353,12 @@ func (b *Broadcaster) sendOne(ctx context.Context, name azizayol.Channel, s aziz
 		return res
 	}
 	res.Marked = true
+	if !b.now().Before(s.Until) {
+		// Marked too late (a slow moment): the claim has run out and whoever settles
+		// it finds the mark. Not sent, and not to be.
+		res.Delivery = azizayol.Delivery{Status: azizayol.Unknown, Error: "its claim ran out while it was marked"}
+		return res
+	}
 	msg := BroadcastMessage(s.Text, s.Lang, name)
 	if s.Privacy.Discreet && name == azizayol.Telegram && b.discreet != nil {
 		msg = b.discreet(s.BroadcastID, s.Lang) // her lock screen shows nothing of it
@@ -352,12 +373,18 @@ func (b *Broadcaster) sendOne(ctx context.Context, name azizayol.Channel, s aziz
 	cancel()
 	res.At = b.now()
 	res.Delivery = outcome(m, id, err, res.At, func(m azizayol.OutboxMessage, err error) azizayol.Delivery {
-		if s.Attempts >= maxBroadcastAttempts {
+		if !notSent(err) {
+			// A timeout, a 5xx, a connection cut mid-call: it may have reached her. A
+			// broadcast reaches her at most once: not tried again.
+			slog.Warn("broadcast message may have gone; not tried again", "broadcast", s.BroadcastID, "user", s.UserID, "err", err)
+			return azizayol.Delivery{Status: azizayol.Unknown, Error: err.Error()}
+		}
+		if s.Failures+1 >= maxBroadcastAttempts {
 			slog.Error("giving up on a broadcast message", "broadcast", s.BroadcastID, "user", s.UserID, "err", err)
 			return azizayol.Delivery{Status: azizayol.Failed, Error: err.Error()}
 		}
-		backoff := min(time.Second<<s.Attempts, 5*time.Minute)
-		slog.Warn("broadcast message failed, will retry", "broadcast", s.BroadcastID, "user", s.UserID, "in", backoff, "err", err)
+		backoff := min(time.Second<<s.Failures, 5*time.Minute)
+		slog.Warn("broadcast message not sent, will retry", "broadcast", s.BroadcastID, "user", s.UserID, "in", backoff, "err", err)
 		return azizayol.Delivery{Status: azizayol.RetryLater, RetryAt: res.At.Add(backoff), Error: err.Error()}
 	})
 	if res.Delivery.Status == azizayol.RetryLater && res.Delivery.Error == "" {
@@ -368,6 +395,13 @@ func (b *Broadcaster) sendOne(ctx context.Context, name azizayol.Channel, s aziz
 		}
 	}
 	return res
+}
+
+// notSent tells whether a failed send certainly never reached the channel: the
+// connection was never made.
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // nextAwake is the first hour from now in which she may get a message.

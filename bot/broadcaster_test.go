@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net"
 	"slices"
 	"sync"
 	"testing"
@@ -15,9 +18,13 @@ type marks struct {
 	mu        sync.Mutex
 	set       map[string]bool
 	forgotten []string
+	slow      func() // called by Once: a slow moment of Redis
 }
 
 func (m *marks) Once(_ context.Context, key string, _ time.Duration) (bool, error) {
+	if m.slow != nil {
+		m.slow()
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.set[key] {
@@ -103,7 +110,7 @@ func newTestBroadcaster(ch *phone, l limits, m *marks) *Broadcaster {
 
 func claimed(user int64) azizayol.BroadcastSend {
 	return azizayol.BroadcastSend{BroadcastID: 1, UserID: user, Channel: azizayol.Telegram, Address: "500",
-		Lang: azizayol.UzLatn, Text: "Emlash kuni", Until: time.Now().Add(time.Minute), Attempts: 1}
+		Lang: azizayol.UzLatn, Text: "Emlash kuni", Until: time.Now().Add(time.Minute), Claim: 1}
 }
 
 // The policy of one broadcast message: never a second copy of one that may have gone,
@@ -179,6 +186,39 @@ func TestBroadcastSendPolicy(t *testing.T) {
 		want := time.Date(2026, 12, 2, 8, 0, 0, 0, azizayol.Tashkent)
 		if res.Delivery.Status != azizayol.RetryLater || !res.Delivery.RetryAt.Equal(want) || len(sms.sent) != 0 {
 			t.Fatalf("quiet SMS: %+v, want retry at %s", res.Delivery, want)
+		}
+	})
+
+	t.Run("an error after which it may have gone is never retried", func(t *testing.T) {
+		ch, m := &phone{name: azizayol.Telegram, err: errors.New("telegram: context deadline exceeded")}, &marks{set: map[string]bool{}}
+		b := newTestBroadcaster(ch, limits{}, m)
+		if res := b.sendOne(ctx, azizayol.Telegram, claimed(7)); res.Delivery.Status != azizayol.Unknown {
+			t.Fatalf("a timeout: %+v", res.Delivery)
+		}
+		// The connection was never made: certainly not sent, tried again.
+		ch.err = fmt.Errorf("telegram: %w", &net.OpError{Op: "dial", Err: errors.New("connection refused")})
+		if res := b.sendOne(ctx, azizayol.Telegram, claimed(8)); res.Delivery.Status != azizayol.RetryLater || res.Delivery.Error == "" {
+			t.Fatalf("a refused connection: %+v", res.Delivery)
+		}
+	})
+
+	t.Run("paused since it was claimed, or marked too late", func(t *testing.T) {
+		ch, m := &phone{name: azizayol.Telegram}, &marks{set: map[string]bool{}}
+		b := newTestBroadcaster(ch, limits{}, m)
+		b.running.Store(&map[int64]bool{2: true}) // broadcast 1 was paused
+		if res := b.sendOne(ctx, azizayol.Telegram, claimed(7)); res.Delivery.Status != azizayol.RetryLater || res.Marked || len(m.set) != 0 {
+			t.Fatalf("paused: %+v", res)
+		}
+		b.running.Store(&map[int64]bool{1: true})
+		// Redis is slow to mark it: meanwhile its claim runs out (and another sender
+		// may take it). It is not sent; the mark stays, for whoever settles the claim.
+		now := time.Now()
+		b.now = func() time.Time { return now }
+		s := claimed(8)
+		m.slow = func() { now = s.Until.Add(time.Second) }
+		res := b.sendOne(ctx, azizayol.Telegram, s)
+		if res.Delivery.Status != azizayol.Unknown || len(ch.sent) != 0 || !m.set[attemptKey(1, 8)] {
+			t.Fatalf("marked after its claim ran out: %+v, %d sent, marks %v", res, len(ch.sent), m.set)
 		}
 	})
 

@@ -82,7 +82,8 @@ CREATE TABLE broadcast_recipients (
     reason          text,
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
     claimed_until   timestamptz,
-    attempts        int         NOT NULL DEFAULT 0,
+    claims          int         NOT NULL DEFAULT 0, -- how often claimed: the token of the current claim
+    failures        int         NOT NULL DEFAULT 0, -- tries that failed for a temporary reason
     external_id     text,
     delivery        text,
     done_at         timestamptz,

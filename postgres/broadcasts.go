@@ -268,21 +268,45 @@ func (db *DB) PlanBroadcasts(ctx context.Context, batch int) (bool, error) {
 	)
 	// One instance plans a broadcast at a time (a lock of its own, not the row's: the
 	// senders update the row's counters meanwhile); the others take another or none.
-	err = tx.QueryRow(ctx, `SELECT id, planned_after, sms_budget, sms_used, sms_segments, topics, channels, langs,
-		coalesce(region_code, ''), coalesce(district_code, '') FROM broadcasts
-		WHERE status = 'running' AND NOT planned AND pg_try_advisory_xact_lock(`+planLock+`, id::int)
-		ORDER BY id LIMIT 1`).
-		Scan(&id, &after, &budget, &used, &segments, &topics, &channels, &langs, &region, &district)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
+	// Where it got to is read after the lock is held, in a statement of its own, so
+	// it is what the last holder committed.
+	rows, err := tx.Query(ctx, `SELECT id FROM broadcasts WHERE status = 'running' AND NOT planned ORDER BY id`)
 	if err != nil {
 		return false, fmt.Errorf("postgres: plan broadcast: %w", err)
+	}
+	waiting, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return false, fmt.Errorf("postgres: plan broadcast: %w", err)
+	}
+	found := false
+	for _, candidate := range waiting {
+		var mine bool
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock(`+planLock+`, $1::int)`, candidate).Scan(&mine); err != nil {
+			return false, fmt.Errorf("postgres: plan broadcast %d: %w", candidate, err)
+		}
+		if !mine {
+			continue
+		}
+		err = tx.QueryRow(ctx, `SELECT id, planned_after, sms_budget, sms_used, sms_segments, topics, channels, langs,
+			coalesce(region_code, ''), coalesce(district_code, '') FROM broadcasts
+			WHERE id = $1 AND status = 'running' AND NOT planned`, candidate).
+			Scan(&id, &after, &budget, &used, &segments, &topics, &channels, &langs, &region, &district)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue // planned by the one who held the lock before
+		}
+		if err != nil {
+			return false, fmt.Errorf("postgres: plan broadcast %d: %w", candidate, err)
+		}
+		found = true
+		break
+	}
+	if !found {
+		return false, nil
 	}
 	if len(channels) == 0 {
 		channels = []string{string(azizayol.Telegram), string(azizayol.SMS)}
 	}
-	var found, skipped, cost int
+	var added, skipped, cost int
 	var last int64
 	err = tx.QueryRow(ctx, `
 		WITH found AS (
@@ -303,18 +327,18 @@ func (db *DB) PlanBroadcasts(ctx context.Context, batch int) (bool, error) {
 			FROM costed c ON CONFLICT DO NOTHING
 			RETURNING status, segments
 		)
-		SELECT (SELECT count(*) FROM found), (SELECT coalesce(max(id), 0) FROM users),
+		SELECT (SELECT count(*) FROM added), (SELECT coalesce(max(id), 0) FROM users),
 		       (SELECT count(*) FILTER (WHERE status = 'skipped') FROM added),
 		       (SELECT coalesce(sum(segments) FILTER (WHERE status = 'pending'), 0) FROM added)`,
 		topics, channels, langs, region, district, after, batch, segments, id, used, budget).
-		Scan(&found, &last, &skipped, &cost)
+		Scan(&added, &last, &skipped, &cost)
 	if err != nil {
 		return false, fmt.Errorf("postgres: plan broadcast %d: %w", id, err)
 	}
 	next := after + int64(batch)
 	_, err = tx.Exec(ctx, `UPDATE broadcasts SET planned_after = $2, planned = $3, total = total + $4,
 		skipped = skipped + $5, sms_used = sms_used + $6 WHERE id = $1`,
-		id, next, next >= last, found, skipped, cost)
+		id, next, next >= last, added, skipped, cost)
 	if err != nil {
 		return false, fmt.Errorf("postgres: plan broadcast %d: %w", id, err)
 	}
@@ -329,26 +353,28 @@ func (db *DB) PlanBroadcasts(ctx context.Context, batch int) (bool, error) {
 // before they are sent. A recipient who since unsubscribed, sent STOP or blocked the
 // bot comes with Skip set. The running broadcasts are looked up first, so the rows
 // of a paused or cancelled one are never read.
-func (db *DB) ClaimBroadcastSends(ctx context.Context, channel azizayol.Channel, n int, lease time.Duration) ([]azizayol.BroadcastSend, error) {
+// It also returns the running broadcasts: a sender sends nothing more of one that was
+// paused or cancelled since its message was claimed.
+func (db *DB) ClaimBroadcastSends(ctx context.Context, channel azizayol.Channel, n int, lease time.Duration) ([]azizayol.BroadcastSend, []int64, error) {
 	rows, err := db.pool.Query(ctx, `SELECT id FROM broadcasts WHERE status = 'running' ORDER BY id`)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: running broadcasts: %w", err)
+		return nil, nil, fmt.Errorf("postgres: running broadcasts: %w", err)
 	}
 	running, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
-		return nil, fmt.Errorf("postgres: running broadcasts: %w", err)
+		return nil, nil, fmt.Errorf("postgres: running broadcasts: %w", err)
 	}
 	var sends []azizayol.BroadcastSend
 	for _, id := range running {
 		more, err := db.claimOf(ctx, id, channel, n-len(sends), lease)
 		if err != nil {
-			return sends, err
+			return sends, running, err
 		}
 		if sends = append(sends, more...); len(sends) >= n {
 			break
 		}
 	}
-	return sends, nil
+	return sends, running, nil
 }
 
 // claimOf claims up to n sends of one broadcast.
@@ -360,12 +386,12 @@ func (db *DB) claimOf(ctx context.Context, broadcastID int64, channel azizayol.C
 			ORDER BY r.user_id LIMIT $2 FOR UPDATE SKIP LOCKED
 		)
 		UPDATE broadcast_recipients r SET status = 'sending', claimed_until = now() + $3::interval,
-		       attempts = r.attempts + 1
+		       claims = r.claims + 1
 		FROM c, users u, broadcasts b
 		WHERE r.broadcast_id = c.broadcast_id AND r.user_id = c.user_id AND u.id = r.user_id AND b.id = r.broadcast_id
 		  AND b.status = 'running'
 		RETURNING r.broadcast_id, r.user_id, u.address, r.lang, coalesce(b.texts ->> r.lang, b.texts ->> 'uz-Latn'),
-		       r.claimed_until, r.attempts, u.sweep_hours, u.discreet, u.notify_from, u.notify_until,
+		       r.claimed_until, r.claims, r.failures, u.sweep_hours, u.discreet, u.notify_from, u.notify_until,
 		       CASE WHEN u.blocked_at IS NOT NULL THEN 'blocked'
 		            WHEN u.opted_out_at IS NOT NULL THEN 'stop'
 		            WHEN NOT EXISTS (SELECT 1 FROM info_subscriptions s WHERE s.user_id = u.id AND s.topic = ANY(b.topics))
@@ -381,7 +407,7 @@ func (db *DB) claimOf(ctx context.Context, broadcastID int64, channel azizayol.C
 		s := azizayol.BroadcastSend{Channel: channel}
 		var lang string
 		p := &s.Privacy
-		if err := rows.Scan(&s.BroadcastID, &s.UserID, &s.Address, &lang, &s.Text, &s.Until, &s.Attempts,
+		if err := rows.Scan(&s.BroadcastID, &s.UserID, &s.Address, &lang, &s.Text, &s.Until, &s.Claim, &s.Failures,
 			&p.SweepHours, &p.Discreet, &p.NotifyFrom, &p.NotifyUntil, &s.Skip); err != nil {
 			return nil, fmt.Errorf("postgres: claim sends of broadcast %d: %w", broadcastID, err)
 		}
@@ -428,6 +454,7 @@ func (db *DB) RecordBroadcastSends(ctx context.Context, results []azizayol.Broad
 	defer tx.Rollback(ctx)
 	var (
 		bids, uids                []int64
+		claims, failed            []int32
 		statuses, reasons, extIDs []string
 		retryAt, started          []time.Time
 	)
@@ -435,6 +462,12 @@ func (db *DB) RecordBroadcastSends(ctx context.Context, results []azizayol.Broad
 		status, reason := recipientStatus(r.Delivery)
 		bids, uids = append(bids, r.BroadcastID), append(uids, r.UserID)
 		statuses, reasons, extIDs = append(statuses, status), append(reasons, reason), append(extIDs, r.Delivery.ExternalID)
+		// A wait our own limits asked for is not a failed try; an error is.
+		f := int32(0)
+		if r.Delivery.Status == azizayol.RetryLater && r.Delivery.Error != "" {
+			f = 1
+		}
+		claims, failed = append(claims, int32(r.Claim)), append(failed, f)
 		at := r.Delivery.RetryAt
 		if at.IsZero() {
 			at = r.At
@@ -443,21 +476,25 @@ func (db *DB) RecordBroadcastSends(ctx context.Context, results []azizayol.Broad
 	}
 	rows, err := tx.Query(ctx, `
 		WITH v AS (
-			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-			       AS v(bid, uid, status, reason, ext, at)
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+			                     $7::int[], $8::int[])
+			       AS v(bid, uid, status, reason, ext, at, claim, failed)
 		), old AS (
+			-- Only the claim this outcome is of: a record that comes after its claim ran
+			-- out and the message was claimed again changes nothing.
 			SELECT r.broadcast_id, r.user_id, r.status AS was FROM broadcast_recipients r
-			JOIN v ON r.broadcast_id = v.bid AND r.user_id = v.uid
-			WHERE r.status IN ('sending', 'unknown') FOR UPDATE OF r
+			JOIN v ON r.broadcast_id = v.bid AND r.user_id = v.uid AND r.claims = v.claim
+			WHERE r.status IN ('sending', 'unknown')
+			ORDER BY r.broadcast_id, r.user_id FOR UPDATE OF r
 		)
 		UPDATE broadcast_recipients r SET status = v.status, reason = nullif(v.reason, ''),
-		       external_id = nullif(v.ext, ''), claimed_until = NULL,
+		       external_id = nullif(v.ext, ''), claimed_until = NULL, failures = r.failures + v.failed,
 		       next_attempt_at = CASE WHEN v.status = 'pending' THEN v.at ELSE r.next_attempt_at END,
 		       done_at = CASE WHEN v.status = 'pending' THEN NULL ELSE v.at END
 		FROM v, old
 		WHERE r.broadcast_id = v.bid AND r.user_id = v.uid AND old.broadcast_id = v.bid AND old.user_id = v.uid
 		RETURNING r.broadcast_id, r.user_id, old.was, r.status, r.channel, coalesce(r.external_id, '')`,
-		bids, uids, statuses, reasons, extIDs, retryAt)
+		bids, uids, statuses, reasons, extIDs, retryAt, claims, failed)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: record broadcast sends: %w", err)
 	}
@@ -618,6 +655,10 @@ func (db *DB) expireBatch(ctx context.Context, marked func([]azizayol.BroadcastK
 	var unknown []bool
 	for i, k := range keys {
 		bids, uids, unknown = append(bids, k.BroadcastID), append(uids, k.UserID), append(unknown, on[i])
+	}
+	// The broadcasts' rows in id order, as the recorders take them: never a deadlock.
+	if _, err := tx.Exec(ctx, `SELECT id FROM broadcasts WHERE id = ANY($1) ORDER BY id FOR UPDATE`, bids); err != nil {
+		return 0, fmt.Errorf("postgres: expire broadcast claims: %w", err)
 	}
 	_, err = tx.Exec(ctx, `
 		WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS v(bid, uid, unknown)),

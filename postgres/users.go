@@ -138,11 +138,14 @@ func (u *unitTx) SetPhone(ctx context.Context, userID int64, phone string) error
 
 // markBlocked sets the user blocked and stops everything queued for her.
 func markBlocked(ctx context.Context, tx pgx.Tx, userID int64) error {
-	if _, err := tx.Exec(ctx, `UPDATE users SET blocked_at = coalesce(blocked_at, now()) WHERE id = $1`, userID); err != nil {
-		return fmt.Errorf("postgres: block user %d: %w", userID, err)
-	}
+	// Her outbox first, then her row: the order the outbox's senders take them in
+	// (a claimed message, then her row), so a broadcast's record never deadlocks
+	// with them.
 	if _, err := tx.Exec(ctx, `UPDATE outbox SET status = 'blocked' WHERE user_id = $1 AND status = 'pending'`, userID); err != nil {
 		return fmt.Errorf("postgres: stop outbox of user %d: %w", userID, err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE users SET blocked_at = coalesce(blocked_at, now()) WHERE id = $1`, userID); err != nil {
+		return fmt.Errorf("postgres: block user %d: %w", userID, err)
 	}
 	return nil
 }
