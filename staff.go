@@ -59,6 +59,18 @@ func (s Staff) Sees(agencyID int64, regionCode string) bool {
 	return true
 }
 
+// Scope is the agency whose articles, broadcasts, reports and figures she works with:
+// her own, or 0 — every agency — for a super-admin.
+func (s Staff) Scope() int64 {
+	if s.Role == SuperAdmin {
+		return 0
+	}
+	return s.AgencyID
+}
+
+// WorksFor tells whether what belongs to agencyID is hers to work with (Scope).
+func (s Staff) WorksFor(agencyID int64) bool { return s.Scope() == 0 || s.Scope() == agencyID }
+
 // Manages tells whether she may manage the account other: a super-admin every
 // account, an agency admin her agency's operators and admins, never a super-admin.
 func (s Staff) Manages(other Staff) bool {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/azizayol/azizayol"
@@ -136,9 +135,7 @@ type articleData struct {
 func (d articleData) Has(lang azizayol.Lang) bool { return d.Article.In(lang) }
 
 // LangField is the form's name of a language's fields: uz_latn, uz_cyrl, ru.
-func (articleData) LangField(lang azizayol.Lang) string {
-	return strings.ReplaceAll(strings.ToLower(string(lang)), "-", "_")
-}
+func (articleData) LangField(lang azizayol.Lang) string { return langField(lang) }
 
 // Title and Text are the article's words in lang, for the form.
 func (d articleData) Title(lang azizayol.Lang) string { return d.Article.Title.In(lang) }
@@ -274,7 +271,7 @@ func (c *Console) owned(w http.ResponseWriter, r *http.Request, me azizayol.Staf
 		return azizayol.Article{}, false
 	}
 	a, err := c.cfg.Store.Article(r.Context(), id)
-	if err == nil && me.Role != azizayol.SuperAdmin && a.AgencyID != me.AgencyID {
+	if err == nil && !me.WorksFor(a.AgencyID) {
 		err = azizayol.ErrNotFound
 	}
 	if err != nil {
@@ -344,7 +341,7 @@ func (c *Console) setStatus(w http.ResponseWriter, r *http.Request, me azizayol.
 func (v view) ArticleProblemText(p azizayol.ArticleProblem) string {
 	lang := ""
 	if p.Lang != "" {
-		lang = v.T("articles.lang." + articleData{}.LangField(p.Lang))
+		lang = v.LangName(p.Lang)
 	}
 	return v.T("articles.err."+p.Code, "Lang", lang, "Max", azizayol.MaxArticleTitle, "Message", azizayol.MaxArticleMessage)
 }

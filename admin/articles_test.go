@@ -80,8 +80,8 @@ func TestArticleValidation(t *testing.T) {
 			t.Fatalf("%s: %d, want 422", lang, got.status)
 		}
 		for _, want := range []string{
-			articleText(t, lang, "articles.err.title_long", "Lang", articleText(t, lang, "articles.lang.uz_latn"), "Max", azizayol.MaxArticleTitle),
-			articleText(t, lang, "articles.err.text_missing", "Lang", articleText(t, lang, "articles.lang.ru")),
+			articleText(t, lang, "articles.err.title_long", "Lang", articleText(t, lang, "console.lang.uz_latn"), "Max", azizayol.MaxArticleTitle),
+			articleText(t, lang, "articles.err.text_missing", "Lang", articleText(t, lang, "console.lang.ru")),
 			articleText(t, lang, "articles.err.media_url"),
 		} {
 			if !strings.Contains(got.body, want) {
@@ -98,7 +98,7 @@ func TestArticleValidation(t *testing.T) {
 		form.Set("text_uz_latn", strings.Repeat("<&>", 1000))
 		got = c.articleSubmit(cl, "/admin/articles", form)
 		if got.status != http.StatusUnprocessableEntity ||
-			!strings.Contains(got.body, articleText(t, lang, "articles.err.text_long", "Lang", articleText(t, lang, "articles.lang.uz_latn"), "Message", azizayol.MaxArticleMessage)) {
+			!strings.Contains(got.body, articleText(t, lang, "articles.err.text_long", "Lang", articleText(t, lang, "console.lang.uz_latn"), "Message", azizayol.MaxArticleMessage)) {
 			t.Errorf("%s: an escaped text over one message: %d", lang, got.status)
 		}
 		form.Del("langs")

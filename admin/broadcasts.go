@@ -40,17 +40,8 @@ func (c *Console) broadcastsRoutes() {
 	c.handle("POST /broadcasts/{id}/cancel", admins, c.broadcastChange)
 }
 
-// scopeAgency is the agency whose broadcasts she sees: her own, or any (0) for a
-// super-admin.
-func scopeAgency(me azizayol.Staff) int64 {
-	if me.Role == azizayol.SuperAdmin {
-		return 0
-	}
-	return me.AgencyID
-}
-
 func (c *Console) broadcastsPage(w http.ResponseWriter, r *http.Request, me azizayol.Staff) {
-	list, err := c.cfg.Store.Broadcasts(r.Context(), scopeAgency(me), 100)
+	list, err := c.cfg.Store.Broadcasts(r.Context(), me.Scope(), 100)
 	if err != nil {
 		c.failed(w, r, me, err)
 		return
@@ -125,7 +116,7 @@ func (c *Console) broadcastOf(w http.ResponseWriter, r *http.Request, me azizayo
 		c.fail(w, r, me, http.StatusNotFound)
 		return azizayol.Broadcast{}, false
 	}
-	b, err := c.cfg.Store.Broadcast(r.Context(), scopeAgency(me), id)
+	b, err := c.cfg.Store.Broadcast(r.Context(), me.Scope(), id)
 	if err != nil {
 		c.failed(w, r, me, err)
 		return b, false
@@ -233,7 +224,7 @@ func (c *Console) broadcastFromForm(r *http.Request, me azizayol.Staff, b azizay
 		case !utf8.ValidString(t):
 			failed = append(failed, "broadcasts.err.utf8")
 		case t == "":
-			failed = append(failed, "broadcasts.err.text_"+langKey[lang])
+			failed = append(failed, "broadcasts.err.text_"+langField(lang))
 		case utf8.RuneCountInString(t) > broadcastMaxText:
 			failed = append(failed, "broadcasts.err.too_long")
 		}
@@ -412,7 +403,7 @@ func (c *Console) broadcastChange(w http.ResponseWriter, r *http.Request, me azi
 func (c *Console) broadcastMove(w http.ResponseWriter, r *http.Request, me azizayol.Staff, b azizayol.Broadcast,
 	from []azizayol.BroadcastStatus, to azizayol.BroadcastStatus, at time.Time, action, detail string) {
 	path := Prefix + "/broadcasts/" + strconv.FormatInt(b.ID, 10)
-	err := c.cfg.Store.SetBroadcastStatus(r.Context(), scopeAgency(me), b.ID, from, to, at)
+	err := c.cfg.Store.SetBroadcastStatus(r.Context(), me.Scope(), b.ID, from, to, at)
 	if errors.Is(err, azizayol.ErrBroadcastState) {
 		back(w, r, path, "err", "broadcasts.err.state")
 		return
@@ -465,12 +456,6 @@ func (v view) Duration(d time.Duration) string {
 	}
 	return v.T("broadcasts.seconds", "Seconds", s)
 }
-
-// langKey names a language in message ids.
-var langKey = map[azizayol.Lang]string{azizayol.UzLatn: "latn", azizayol.UzCyrl: "cyrl", azizayol.Ru: "ru"}
-
-// LangName is the name of a language in the page's language.
-func (v view) LangName(l azizayol.Lang) string { return v.T("broadcasts.lang_" + langKey[l]) }
 
 // Short is the start of a long text, for a list.
 func (v view) Short(s string) string {

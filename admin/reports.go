@@ -160,7 +160,7 @@ func (c *Console) indicatorOf(w http.ResponseWriter, r *http.Request, me azizayo
 		c.failed(w, r, me, err)
 		return ind, false
 	}
-	if me.Role != azizayol.SuperAdmin && ind.AgencyID != me.AgencyID {
+	if !me.WorksFor(ind.AgencyID) {
 		c.fail(w, r, me, http.StatusNotFound)
 		return ind, false
 	}
@@ -594,15 +594,25 @@ func readReportSent(r *http.Request) reportSent {
 	return reportSent{period: strings.TrimSpace(period), base: base, replace: r.PostFormValue("replace") == "1"}
 }
 
-// reportSubmitForm takes a period's figures from the form.
-func (c *Console) reportSubmitForm(w http.ResponseWriter, r *http.Request, me azizayol.Staff) {
+// indicatorToSubmit is the indicator of the URL, if it is hers, with the regions its
+// figures are given by.
+func (c *Console) indicatorToSubmit(w http.ResponseWriter, r *http.Request, me azizayol.Staff) (azizayol.Indicator, []azizayol.Region, bool) {
 	ind, ok := c.indicatorOf(w, r, me)
 	if !ok {
-		return
+		return ind, nil, false
 	}
 	regions, err := c.reportRegions(r.Context(), ind)
 	if err != nil {
 		c.failed(w, r, me, err)
+		return ind, nil, false
+	}
+	return ind, regions, true
+}
+
+// reportSubmitForm takes a period's figures from the form.
+func (c *Console) reportSubmitForm(w http.ResponseWriter, r *http.Request, me azizayol.Staff) {
+	ind, regions, ok := c.indicatorToSubmit(w, r, me)
+	if !ok {
 		return
 	}
 	sub := readReportSent(r)
@@ -619,13 +629,8 @@ func (c *Console) reportSubmitForm(w http.ResponseWriter, r *http.Request, me az
 
 // reportUpload takes a period's figures from a CSV file.
 func (c *Console) reportUpload(w http.ResponseWriter, r *http.Request, me azizayol.Staff) {
-	ind, ok := c.indicatorOf(w, r, me)
+	ind, regions, ok := c.indicatorToSubmit(w, r, me)
 	if !ok {
-		return
-	}
-	regions, err := c.reportRegions(r.Context(), ind)
-	if err != nil {
-		c.failed(w, r, me, err)
 		return
 	}
 	// The file, up to azizayol.MaxReportFile, and room for the form's other fields and

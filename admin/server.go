@@ -300,6 +300,14 @@ func (v view) T(id string, args ...any) string {
 	return s
 }
 
+// LangName is the name of one of the women's languages, in the page's language.
+func (v view) LangName(l azizayol.Lang) string { return v.T("console.lang." + langField(l)) }
+
+// langField names a language in form fields and message ids: uz_latn, uz_cyrl, ru.
+func langField(l azizayol.Lang) string {
+	return strings.ReplaceAll(strings.ToLower(string(l)), "-", "_")
+}
+
 // Name is a name in the page's language (Uzbek Cyrillic pages read Latin names).
 func (v view) Name(n azizayol.Names) string { return n.In(v.Lang) }
 

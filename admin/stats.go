@@ -502,7 +502,15 @@ func (l statsLabels) value(dim, v string) string {
 		return l.v.T("topic." + v)
 	case "status":
 		return l.v.T("console.status." + v)
-	case "kind", "channel", "lang":
+	case "lang":
+		if lang, ok := azizayol.ParseLang(v); ok {
+			return l.v.LangName(lang)
+		}
+		if v == "" {
+			return l.v.T("stats.unknown")
+		}
+		return v
+	case "kind", "channel":
 		id := "stats." + dim + "." + strings.ToLower(strings.ReplaceAll(v, "-", "_"))
 		if v != "" && locales.Has(azizayol.UzLatn, id) {
 			return l.v.T(id)

@@ -2,10 +2,7 @@ package admin_test
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -71,35 +68,12 @@ func BenchmarkStatsDashboard(b *testing.B) {
 		{"export/region-topic-csv-year", root, "/admin/stats/export?preset=year&table=region_topic&format=csv"},
 		{"export/districts-xlsx-year", root, "/admin/stats/export?preset=year&table=districts&format=xlsx"},
 	}
-	served := make(chan time.Duration, 1)
-	timed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t0 := time.Now()
-		c.console.ServeHTTP(w, r)
-		served <- time.Since(t0)
-	}))
-	defer timed.Close()
-	for _, p := range pages {
-		cl := clients[p.who.ID]
-		b.Run(p.name, func(b *testing.B) {
-			times := make([]time.Duration, 0, b.N)
-			for range b.N {
-				resp, err := cl.Get(timed.URL + p.path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				body, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				times = append(times, <-served)
-				if err != nil || resp.StatusCode != http.StatusOK || len(body) < 500 {
-					b.Fatalf("%s: %d %v\n%.2000s", p.path, resp.StatusCode, err, body)
-				}
-				if strings.HasPrefix(p.name, "view/") && !strings.Contains(string(body), "<svg") {
-					b.Fatalf("%s: no charts", p.path)
-				}
-			}
-			statsReport(b, times)
-		})
-	}
+	measurePages(b, c, clients, len(pages), func(i int) benchPage {
+		p := pages[i]
+		return benchPage{p.name, p.who, p.path, func(body string) bool {
+			return len(body) >= 500 && (!strings.HasPrefix(p.name, "view/") || strings.Contains(body, "<svg"))
+		}}
+	})
 
 	// The store's part of a view: the reads of the rollups alone, without the page.
 	for _, preset := range azizayol.StatsPresets {
@@ -113,7 +87,7 @@ func BenchmarkStatsDashboard(b *testing.B) {
 				}
 				times = append(times, time.Since(t0))
 			}
-			statsReport(b, times)
+			reportTimes(b, times)
 		})
 	}
 
@@ -142,20 +116,8 @@ func BenchmarkStatsDashboard(b *testing.B) {
 			}
 			times = append(times, time.Since(t0))
 		}
-		statsReport(b, times)
+		reportTimes(b, times)
 	})
-}
-
-// statsReport adds the mean, median and slowest of the measured times.
-func statsReport(b *testing.B, times []time.Duration) {
-	var total time.Duration
-	for _, d := range times {
-		total += d
-	}
-	slices.Sort(times)
-	b.ReportMetric(float64(total)/float64(len(times))/1e6, "server-ms/op")
-	b.ReportMetric(float64(times[len(times)/2])/1e6, "p50-ms")
-	b.ReportMetric(float64(times[len(times)-1])/1e6, "max-ms")
 }
 
 // statsBenchSeed files 1,000,000 appeals and consultations over two years (one every

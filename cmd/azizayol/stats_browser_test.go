@@ -44,7 +44,7 @@ FROM generate_series(1, 300) u;`
 
 // The statistics dashboard in a browser: the super-admin sees every agency's figures
 // with their pictures, picks a preset and a period of her own, and downloads a table
-// as CSV; an agency admin sees her agency's, small counts hidden, on a phone's screen.
+// as CSV; an agency admin sees her agency's, on a phone's screen.
 func TestBrowserStats(t *testing.T) {
 	t.Parallel()
 	needChromium(t)
